@@ -1,0 +1,346 @@
+/*
+ * The conformance helper API: see afx.h.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "afx.h"
+#include "expect.h"
+
+#ifndef AFX_DATADIR
+#define AFX_DATADIR	"platforms"
+#endif
+
+#define KEY_VAR	"X-afunix.key"
+
+/* The platform under test, loaded once: each test case is a process. */
+static struct {
+	int	 loaded;
+	char	 name[64];
+	char	 release[128];	/* as given, for messages */
+	int	 has_version;
+	struct afx_version version;
+	struct afx_platform data;
+} plat;
+
+static const struct {
+	int	 err;
+	const char *name;
+} errnames[] = {
+#define E(x)	{ x, #x }
+	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG),
+	E(ENOEXEC), E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES),
+	E(EFAULT), E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR),
+	E(EISDIR), E(EINVAL), E(ENFILE), E(EMFILE), E(ENOTTY), E(ETXTBSY),
+	E(EFBIG), E(ENOSPC), E(ESPIPE), E(EROFS), E(EMLINK), E(EPIPE),
+	E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG), E(ENOLCK),
+	E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENOMSG), E(EIDRM), E(ENOSTR),
+	E(ENODATA), E(ETIME), E(ENOSR), E(ENOLINK), E(EPROTO), E(EMULTIHOP),
+	E(EBADMSG), E(EOVERFLOW), E(EILSEQ), E(ENOTSOCK), E(EDESTADDRREQ),
+	E(EMSGSIZE), E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT),
+	E(EOPNOTSUPP), E(EAFNOSUPPORT), E(EADDRINUSE), E(EADDRNOTAVAIL),
+	E(ENETDOWN), E(ENETUNREACH), E(ENETRESET), E(ECONNABORTED),
+	E(ECONNRESET), E(ENOBUFS), E(EISCONN), E(ENOTCONN), E(ETIMEDOUT),
+	E(ECONNREFUSED), E(EHOSTUNREACH), E(EALREADY), E(EINPROGRESS),
+	E(ESTALE), E(EDQUOT), E(ECANCELED), E(EOWNERDEAD),
+	E(ENOTRECOVERABLE),
+#ifdef ESOCKTNOSUPPORT
+	E(ESOCKTNOSUPPORT),
+#endif
+#ifdef EPFNOSUPPORT
+	E(EPFNOSUPPORT),
+#endif
+#ifdef ESHUTDOWN
+	E(ESHUTDOWN),
+#endif
+#ifdef ETOOMANYREFS
+	E(ETOOMANYREFS),
+#endif
+#ifdef EHOSTDOWN
+	E(EHOSTDOWN),
+#endif
+#ifdef ENOTSUP
+	E(ENOTSUP),
+#endif
+#undef E
+};
+
+const char *
+afx_errname(int err)
+{
+	static char buf[32];
+	size_t i;
+
+	/* Where two names share a number (EAGAIN, EWOULDBLOCK) the first
+	 * in the table wins, so one number always gets one name. */
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (errnames[i].err == err)
+			return (errnames[i].name);
+	snprintf(buf, sizeof(buf), "errno-%d", err);
+	return (buf);
+}
+
+const char *
+afx_result(int rc, int err)
+{
+
+	return (rc == -1 ? afx_errname(err) : "ok");
+}
+
+static const char *
+tc_key(const atf_tc_t *tc)
+{
+
+	ATF_REQUIRE_MSG(atf_tc_has_md_var(tc, KEY_VAR),
+	    "test case has no %s in its head", KEY_VAR);
+	return (atf_tc_get_md_var(tc, KEY_VAR));
+}
+
+static void
+load_platform(const atf_tc_t *tc)
+{
+	struct utsname u;
+	const char *name, *release, *dir;
+	char path[PATH_MAX], err[AFX_ERR_MAX];
+	int n;
+
+	if (plat.loaded)
+		return;
+	ATF_REQUIRE(uname(&u) == 0);
+	name = atf_tc_get_config_var_wd(tc, "platform", "");
+	if (*name != '\0') {
+		/* A chosen baseline: its release only if one is named. */
+		release = atf_tc_get_config_var_wd(tc, "platform_version", "");
+	} else {
+		name = afx_platform_for_sysname(u.sysname);
+		if (name == NULL)
+			atf_tc_fail("afunix: no platform data for system '%s'; "
+			    "set the kyua variable platform to compare with "
+			    "one, or record=FILE to record this one",
+			    u.sysname);
+		release = atf_tc_get_config_var_wd(tc, "platform_version",
+		    u.release);
+	}
+	snprintf(plat.name, sizeof(plat.name), "%s", name);
+	snprintf(plat.release, sizeof(plat.release), "%s", release);
+	plat.has_version = afx_parse_version(release, &plat.version) == 0;
+	dir = atf_tc_get_config_var_wd(tc, "datadir", AFX_DATADIR);
+	n = snprintf(path, sizeof(path), "%s/%s", dir, plat.name);
+	ATF_REQUIRE_MSG(n > 0 && (size_t)n < sizeof(path),
+	    "afunix: data path too long");
+	if (afx_load(path, &plat.data, err, sizeof(err)) == -1)
+		atf_tc_fail("afunix: %s", err);
+	plat.loaded = 1;
+}
+
+const char *
+afx_expected(const atf_tc_t *tc, const char *key)
+{
+	const struct afx_fact *f;
+
+	load_platform(tc);
+	f = afx_lookup(&plat.data, key, plat.has_version ? &plat.version :
+	    NULL);
+	return (f != NULL ? f->outcome : NULL);
+}
+
+static void
+record(const char *file, const char *key, const char *observed)
+{
+	char line[512];
+	int fd, n;
+
+	n = snprintf(line, sizeof(line), "%s\t%s\n", key, observed);
+	ATF_REQUIRE(n > 0 && (size_t)n < sizeof(line));
+	/* O_APPEND keeps lines whole when test cases run in parallel. */
+	fd = open(file, O_WRONLY | O_APPEND | O_CREAT, 0644);
+	ATF_REQUIRE_MSG(fd != -1, "afunix: record file %s: %s", file,
+	    strerror(errno));
+	ATF_REQUIRE(write(fd, line, (size_t)n) == n);
+	ATF_REQUIRE(close(fd) == 0);
+}
+
+void
+afx_expect_key(const atf_tc_t *tc, const char *key, const char *observed)
+{
+	const struct afx_fact *f;
+	const char *rec;
+
+	rec = atf_tc_get_config_var_wd(tc, "record", "");
+	if (*rec != '\0') {
+		record(rec, key, observed);
+		return;
+	}
+	load_platform(tc);
+	f = afx_lookup(&plat.data, key, plat.has_version ? &plat.version :
+	    NULL);
+	if (f == NULL)
+		atf_tc_fail("%s: observed %s, no expectation for %s%s%s",
+		    key, observed, plat.name, *plat.release != '\0' ? " " : "",
+		    plat.release);
+	if (strcmp(f->outcome, observed) != 0)
+		atf_tc_fail("%s: observed %s, expected %s on %s%s%s (%s; %s)",
+		    key, observed, f->outcome, plat.name,
+		    *plat.release != '\0' ? " " : "", plat.release, f->known,
+		    f->source);
+	printf("%s: %s as expected on %s %s (%s)\n", key, observed,
+	    plat.name, plat.release, f->known);
+}
+
+void
+afx_expect(const atf_tc_t *tc, const char *observed)
+{
+
+	afx_expect_key(tc, tc_key(tc), observed);
+}
+
+void
+afx_expectf(const atf_tc_t *tc, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	afx_expect(tc, buf);
+}
+
+void
+afx_expect_rc(const atf_tc_t *tc, int rc)
+{
+	int err = errno;
+
+	afx_expect(tc, afx_result(rc, err));
+}
+
+socklen_t
+afx_sun(struct sockaddr_un *sun, const char *path)
+{
+	size_t len = strlen(path);
+
+	/* Refuse what does not fit rather than let it be cut short. */
+	ATF_REQUIRE_MSG(len < sizeof(sun->sun_path),
+	    "path of %zu bytes does not fit sun_path[%zu]", len,
+	    sizeof(sun->sun_path));
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, path, len + 1);
+	return ((socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1));
+}
+
+int
+afx_socket(int type)
+{
+	int fd;
+
+	fd = socket(AF_UNIX, type, 0);
+	ATF_REQUIRE_MSG(fd != -1, "socket(AF_UNIX, %d): %s", type,
+	    strerror(errno));
+	return (fd);
+}
+
+int
+afx_bound(int type, const char *path)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	int fd;
+
+	fd = afx_socket(type);
+	len = afx_sun(&sun, path);
+	ATF_REQUIRE_MSG(bind(fd, (struct sockaddr *)&sun, len) == 0,
+	    "bind(%s): %s", path, strerror(errno));
+	return (fd);
+}
+
+int
+afx_listener(const char *path)
+{
+	int fd;
+
+	fd = afx_bound(SOCK_STREAM, path);
+	ATF_REQUIRE_MSG(listen(fd, 8) == 0, "listen(%s): %s", path,
+	    strerror(errno));
+	return (fd);
+}
+
+int
+afx_try_connect(int fd, const char *path)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+
+	len = afx_sun(&sun, path);
+	return (connect(fd, (struct sockaddr *)&sun, len));
+}
+
+int
+afx_connected(int type, const char *path)
+{
+	int fd;
+
+	fd = afx_socket(type);
+	ATF_REQUIRE_MSG(afx_try_connect(fd, path) == 0, "connect(%s): %s",
+	    path, strerror(errno));
+	return (fd);
+}
+
+int
+afx_accept(int lfd)
+{
+	int fd;
+
+	fd = accept(lfd, NULL, NULL);
+	ATF_REQUIRE_MSG(fd != -1, "accept: %s", strerror(errno));
+	return (fd);
+}
+
+int
+afx_count_fds(void)
+{
+	long max;
+	int fd, n = 0;
+
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = 0; fd < max; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return (n);
+}
+
+mode_t
+afx_mode(const char *path)
+{
+	struct stat st;
+
+	ATF_REQUIRE_MSG(lstat(path, &st) == 0, "lstat(%s): %s", path,
+	    strerror(errno));
+	return (st.st_mode & 07777);
+}
+
+int
+afx_exists(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0)
+		return (1);
+	ATF_REQUIRE_MSG(errno == ENOENT, "lstat(%s): %s", path,
+	    strerror(errno));
+	return (0);
+}

@@ -1,0 +1,79 @@
+/*
+ * The conformance helper API.  A test case names the behaviour it checks
+ * (its key) in its head, does what the behaviour needs, and hands what the
+ * kernel did to afx_expect*(): the helper looks the key up in the data of
+ * the platform under test and fails with one line that names the key, the
+ * observed and the expected outcome, the platform and the source.
+ *
+ * The platform is uname's, or the kyua configuration variable "platform"
+ * (with "platform_version"); the data directory is the built-in one, or
+ * "datadir".  With "record" set to a file, every check appends
+ * "key<TAB>observed" there and passes instead of comparing.
+ */
+#ifndef AFUNIX_AFX_H
+#define AFUNIX_AFX_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <atf-c.h>
+
+/* A test case that checks one behaviour, keyed in the platform data. */
+#define AFX_TC(name, key, descr)					\
+	ATF_TC(name);							\
+	ATF_TC_HEAD(name, tc)						\
+	{								\
+		atf_tc_set_md_var(tc, "descr", descr);			\
+		atf_tc_set_md_var(tc, "X-afunix.key", key);		\
+	}
+
+/* The same, for a test case that must run as "root" or "unprivileged". */
+#define AFX_TC_USER(name, key, user, descr)				\
+	ATF_TC(name);							\
+	ATF_TC_HEAD(name, tc)						\
+	{								\
+		atf_tc_set_md_var(tc, "descr", descr);			\
+		atf_tc_set_md_var(tc, "X-afunix.key", key);		\
+		atf_tc_set_md_var(tc, "require.user", user);		\
+	}
+
+/* Compare an observed outcome with the expectation for the test's key. */
+void	afx_expect(const atf_tc_t *tc, const char *observed);
+void	afx_expectf(const atf_tc_t *tc, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 2, 3)));
+/* "ok" when rc is not -1, else the name of errno (read first thing). */
+void	afx_expect_rc(const atf_tc_t *tc, int rc);
+/* The same with an explicit key, for a test case that checks several. */
+void	afx_expect_key(const atf_tc_t *tc, const char *key,
+	    const char *observed);
+/* The expected outcome for key here, or NULL when there is none. */
+const char *afx_expected(const atf_tc_t *tc, const char *key);
+
+/* "EINVAL" for EINVAL; "errno-N" for a number without a name here. */
+const char *afx_errname(int err);
+/* The outcome of a call: "ok" or the errno name. */
+const char *afx_result(int rc, int err);
+
+/*
+ * Socket helpers.  Each asserts inside, so a test body reads as the
+ * story of the behaviour.  Paths are relative: kyua runs every test case
+ * in a fresh work directory, and a relative name keeps clear of the
+ * sun_path limit whatever TMPDIR is.
+ */
+socklen_t afx_sun(struct sockaddr_un *sun, const char *path);
+int	afx_socket(int type);
+int	afx_bound(int type, const char *path);
+int	afx_listener(const char *path);
+int	afx_connected(int type, const char *path);
+int	afx_accept(int lfd);
+/* connect() to path: 0 or -1 with errno, no assertion. */
+int	afx_try_connect(int fd, const char *path);
+/* Open descriptors of this process, for leak checks. */
+int	afx_count_fds(void);
+/* The permission bits of path (asserting that it exists). */
+mode_t	afx_mode(const char *path);
+/* Whether path exists, without following a final symlink. */
+int	afx_exists(const char *path);
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * afunix-expect: ask the platform data what should happen.
+ *
+ *	afunix-expect [-d datadir] check [file ...]
+ *	afunix-expect [-d datadir] show key
+ *	afunix-expect [-d datadir] get platform key [version]
+ *	afunix-expect [-d datadir] keys
+ *	afunix-expect [-d datadir] dump
+ *	afunix-expect [-d datadir] matrix
+ *	afunix-expect [-d datadir] diff platform platform
+ *
+ * Every answer comes from the one parser in expect.c, the same code the
+ * conformance tests use, so the matrix a reader sees and the expectation a
+ * test checks cannot disagree.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "expect.h"
+
+#ifndef AFX_DATADIR
+#define AFX_DATADIR	"platforms"
+#endif
+
+#define NPLAT	(sizeof(plat) / sizeof(plat[0]))
+
+static const char *datadir = AFX_DATADIR;
+static struct afx_platform plat[8];
+static int nplat;
+
+static void
+usage(void)
+{
+
+	fprintf(stderr,
+	    "usage: afunix-expect [-d datadir] check [file ...]\n"
+	    "       afunix-expect [-d datadir] show key\n"
+	    "       afunix-expect [-d datadir] get platform key [version]\n"
+	    "       afunix-expect [-d datadir] keys | dump | matrix\n"
+	    "       afunix-expect [-d datadir] diff platform platform\n");
+	exit(2);
+}
+
+static void
+load_one(const char *path, struct afx_platform *p)
+{
+	char errbuf[AFX_ERR_MAX];
+
+	if (afx_load(path, p, errbuf, sizeof(errbuf)) == -1)
+		errx(1, "%s", errbuf);
+}
+
+/* Load every known platform's file from datadir. */
+static void
+load_all(void)
+{
+	char path[4096];
+	int i, n;
+
+	for (i = 0; afx_platforms[i] != NULL && (size_t)i < NPLAT; i++) {
+		n = snprintf(path, sizeof(path), "%s/%s", datadir,
+		    afx_platforms[i]);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			errx(1, "%s: data directory name too long", datadir);
+		load_one(path, &plat[i]);
+		nplat = i + 1;
+	}
+}
+
+static struct afx_platform *
+find_platform(const char *name)
+{
+	int i;
+
+	for (i = 0; i < nplat; i++)
+		if (strcmp(plat[i].name, name) == 0)
+			return (&plat[i]);
+	errx(2, "unknown platform '%s' (known: linux freebsd netbsd openbsd "
+	    "dragonfly macos illumos windows)", name);
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+
+	return (strcmp(*(const char *const *)a, *(const char *const *)b));
+}
+
+/* Every key of every platform, sorted, once each; NULL-terminated. */
+static const char **
+all_keys(size_t *np)
+{
+	const char **keys;
+	size_t i, j, n = 0, cap = 0;
+
+	for (i = 0; i < (size_t)nplat; i++)
+		cap += plat[i].nfacts;
+	if ((keys = calloc(cap + 1, sizeof(*keys))) == NULL)
+		err(1, "calloc");
+	for (i = 0; i < (size_t)nplat; i++)
+		for (j = 0; j < plat[i].nfacts; j++)
+			keys[n++] = plat[i].facts[j].key;
+	qsort(keys, n, sizeof(*keys), cmpstr);
+	for (i = j = 0; i < n; i++)
+		if (j == 0 || strcmp(keys[j - 1], keys[i]) != 0)
+			keys[j++] = keys[i];
+	keys[j] = NULL;
+	*np = j;
+	return (keys);
+}
+
+static void
+print_fact(const struct afx_platform *p, const struct afx_fact *f, char sep)
+{
+	char range[80];
+
+	afx_format_range(f, range, sizeof(range));
+	printf("%s%c%s%c%s%c%s%c%s%c%s\n", p->name, sep, f->key, sep,
+	    range[0] != '\0' ? range : "*", sep, f->outcome, sep, f->known,
+	    sep, f->source);
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct afx_platform p;
+	char errbuf[AFX_ERR_MAX];
+	int i, bad = 0;
+
+	if (argc == 0) {
+		load_all();
+		for (i = 0; i < nplat; i++)
+			printf("%s: %zu facts\n", plat[i].path,
+			    plat[i].nfacts);
+		return (0);
+	}
+	for (i = 0; i < argc; i++) {
+		if (afx_load(argv[i], &p, errbuf, sizeof(errbuf)) == -1) {
+			fprintf(stderr, "afunix-expect: %s\n", errbuf);
+			bad = 1;
+			continue;
+		}
+		printf("%s: %zu facts\n", p.path, p.nfacts);
+		afx_free(&p);
+	}
+	return (bad);
+}
+
+static int
+cmd_show(const char *key)
+{
+	size_t i, found = 0;
+	int j;
+
+	load_all();
+	for (j = 0; j < nplat; j++) {
+		for (i = 0; i < plat[j].nfacts; i++)
+			if (strcmp(plat[j].facts[i].key, key) == 0) {
+				print_fact(&plat[j], &plat[j].facts[i], '\t');
+				found++;
+			}
+		if (!afx_has_key(&plat[j], key))
+			printf("%s\t%s\t*\t(no expectation)\t-\t-\n",
+			    plat[j].name, key);
+	}
+	if (found == 0) {
+		fprintf(stderr, "afunix-expect: no platform has key '%s'\n",
+		    key);
+		return (1);
+	}
+	return (0);
+}
+
+static int
+cmd_get(int argc, char **argv)
+{
+	const struct afx_fact *f;
+	struct afx_platform *p;
+	struct afx_version v;
+
+	if (argc < 2 || argc > 3)
+		usage();
+	load_all();
+	p = find_platform(argv[0]);
+	if (argc == 3 && afx_parse_version(argv[2], &v) == -1)
+		errx(2, "bad version '%s': want a release such as 6.1 or "
+		    "14.1-RELEASE", argv[2]);
+	if ((f = afx_lookup(p, argv[1], argc == 3 ? &v : NULL)) == NULL) {
+		fprintf(stderr, "afunix-expect: %s: no expectation for %s%s%s\n",
+		    argv[1], p->name, argc == 3 ? " " : "",
+		    argc == 3 ? argv[2] : "");
+		return (1);
+	}
+	printf("%s\n", f->outcome);
+	return (0);
+}
+
+static int
+cmd_keys(void)
+{
+	const char **keys;
+	size_t i, n;
+
+	load_all();
+	keys = all_keys(&n);
+	for (i = 0; i < n; i++)
+		printf("%s\n", keys[i]);
+	free(keys);
+	return (0);
+}
+
+static int
+cmd_dump(void)
+{
+	size_t i;
+	int j;
+
+	load_all();
+	printf("platform\tkey\tversions\toutcome\tknown\tsource\n");
+	for (j = 0; j < nplat; j++)
+		for (i = 0; i < plat[j].nfacts; i++)
+			print_fact(&plat[j], &plat[j].facts[i], '\t');
+	return (0);
+}
+
+/* The cell of one platform for a key: its outcomes, ranges included. */
+static void
+cell(const struct afx_platform *p, const char *key, char *buf, size_t len)
+{
+	char range[80];
+	size_t i, n = 0;
+	int w;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->nfacts; i++) {
+		if (strcmp(p->facts[i].key, key) != 0)
+			continue;
+		afx_format_range(&p->facts[i], range, sizeof(range));
+		w = snprintf(buf + n, len - n, "%s%s%s%s", n > 0 ? "," : "",
+		    p->facts[i].outcome, range,
+		    strcmp(p->facts[i].known, "unverified") == 0 ? "?" : "");
+		if (w < 0 || (size_t)w >= len - n)
+			break;
+		n += (size_t)w;
+	}
+	if (n == 0)
+		snprintf(buf, len, "-");
+}
+
+static int
+cmd_matrix(void)
+{
+	const char **keys;
+	char buf[256];
+	size_t i, n;
+	int j;
+
+	load_all();
+	keys = all_keys(&n);
+	printf("key");
+	for (j = 0; j < nplat; j++)
+		printf("\t%s", plat[j].name);
+	printf("\n");
+	for (i = 0; i < n; i++) {
+		printf("%s", keys[i]);
+		for (j = 0; j < nplat; j++) {
+			cell(&plat[j], keys[i], buf, sizeof(buf));
+			printf("\t%s", buf);
+		}
+		printf("\n");
+	}
+	free(keys);
+	return (0);
+}
+
+static int
+cmd_diff(const char *a, const char *b)
+{
+	struct afx_platform *pa, *pb;
+	char ca[256], cb[256];
+	const char **keys;
+	size_t i, n, ndiff = 0;
+
+	load_all();
+	pa = find_platform(a);
+	pb = find_platform(b);
+	keys = all_keys(&n);
+	for (i = 0; i < n; i++) {
+		if (!afx_has_key(pa, keys[i]) && !afx_has_key(pb, keys[i]))
+			continue;
+		cell(pa, keys[i], ca, sizeof(ca));
+		cell(pb, keys[i], cb, sizeof(cb));
+		if (strcmp(ca, cb) == 0)
+			continue;
+		printf("%s\t%s=%s\t%s=%s\n", keys[i], a, ca, b, cb);
+		ndiff++;
+	}
+	free(keys);
+	return (ndiff > 0);
+}
+
+int
+main(int argc, char *argv[])
+{
+	int ch, r;
+
+	while ((ch = getopt(argc, argv, "d:")) != -1)
+		switch (ch) {
+		case 'd':
+			datadir = optarg;
+			break;
+		default:
+			usage();
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	if (strcmp(argv[0], "check") == 0)
+		r = cmd_check(argc - 1, argv + 1);
+	else if (strcmp(argv[0], "show") == 0 && argc == 2)
+		r = cmd_show(argv[1]);
+	else if (strcmp(argv[0], "get") == 0)
+		r = cmd_get(argc - 1, argv + 1);
+	else if (strcmp(argv[0], "keys") == 0 && argc == 1)
+		r = cmd_keys();
+	else if (strcmp(argv[0], "dump") == 0 && argc == 1)
+		r = cmd_dump();
+	else if (strcmp(argv[0], "matrix") == 0 && argc == 1)
+		r = cmd_matrix();
+	else if (strcmp(argv[0], "diff") == 0 && argc == 3)
+		r = cmd_diff(argv[1], argv[2]);
+	else
+		usage();
+	for (ch = 0; ch < nplat; ch++)
+		afx_free(&plat[ch]);
+	return (r);
+}

@@ -1,0 +1,86 @@
+#!/bin/sh
+# deps.sh: find what afunix needs and is missing, and install it where we
+# can.  On Debian or Ubuntu as root it runs apt-get; as another user it
+# prints the exact command and stops.  On the BSDs and macOS it names the
+# packages.  It never assumes that an earlier run installed anything.
+#
+#	deps.sh [-n] [docs]
+#
+# -n only reports.  "docs" adds what the documentation build needs.
+set -u
+
+prog=deps.sh
+report_only=0
+want_docs=0
+for arg in "$@"; do
+	case $arg in
+	-n) report_only=1 ;;
+	docs) want_docs=1 ;;
+	*) echo "usage: $prog [-n] [docs]" >&2; exit 2 ;;
+	esac
+done
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# Each check: a test, then the Debian package that satisfies it.
+missing_deb=
+need() {
+	if ! eval "$1" >/dev/null 2>&1; then
+		missing_deb="$missing_deb $2"
+	fi
+}
+need 'have cc' gcc
+need 'have clang' clang
+need 'have bmake' bmake
+need 'have kyua' kyua
+need 'have atf-sh' atf-sh
+need 'have pkg-config' pkg-config
+need 'pkg-config --exists atf-c' libatf-dev
+need 'have tar' tar
+if [ "$want_docs" -eq 1 ]; then
+	need 'have pandoc' pandoc
+fi
+missing_deb=${missing_deb# }
+
+[ -z "$missing_deb" ] && exit 0
+
+os=$(uname -s)
+case $os in
+FreeBSD)
+	# kyua and atf live in base; bmake is the system make.
+	pkgs=pkgconf
+	[ "$want_docs" -eq 1 ] && pkgs="$pkgs hs-pandoc"
+	echo "$prog: missing:$missing_deb" >&2
+	echo "$prog: install with: pkg install $pkgs" >&2
+	exit 1 ;;
+NetBSD|OpenBSD|DragonFly|Darwin)
+	echo "$prog: missing (Debian names):$missing_deb" >&2
+	echo "$prog: install bmake, kyua, atf and pkg-config from the" \
+	    "system's packages (pkgsrc, ports or Homebrew)" >&2
+	exit 1 ;;
+esac
+
+if ! have apt-get; then
+	echo "$prog: missing (Debian package names):$missing_deb" >&2
+	echo "$prog: this is not a Debian-like system: install them by hand" >&2
+	exit 1
+fi
+cmd="apt-get update && apt-get install -y --no-install-recommends $missing_deb"
+if [ "$report_only" -eq 1 ]; then
+	echo "$prog: missing:$missing_deb" >&2
+	exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "$prog: missing:$missing_deb" >&2
+	echo "$prog: as root, run: sudo sh -c '$cmd'" >&2
+	exit 1
+fi
+echo "$prog: installing:$missing_deb"
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086  # the list is meant to split into words
+apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+    $missing_deb >/dev/null || {
+	echo "$prog: apt-get failed; run by hand: $cmd" >&2
+	exit 1
+}
+exit 0
