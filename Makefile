@@ -4,9 +4,10 @@
 #	make		check dependencies, build, run the conformance suite
 #	make all	build only
 #	make test	everything that must pass; ends "N passed, N failed, N skipped"
+#	make lessons	build and run every lesson in order, narrated
 #	make clean
 
-SUBDIR=		tools conformance
+SUBDIR=		tools conformance lessons
 SUBDIR_MUST_EXIST=	yes
 
 BUILDDIR?=	${.CURDIR}/_build
@@ -24,6 +25,10 @@ test check: .PHONY
 	@sh ${.CURDIR}/tools/deps.sh
 	@cd ${.CURDIR} && ${.MAKE} all
 	@${RUN_SUITE} -t "afunix: everything that must pass" ${.CURDIR}/Kyuafile
+
+lessons: .PHONY
+	@cd ${.CURDIR} && ${.MAKE} all
+	@sh ${.CURDIR}/tools/run-lessons.sh ${.CURDIR}/lessons
 
 clean: cleanbuild
 cleanbuild: .PHONY

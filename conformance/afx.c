@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "afx.h"
+#include "errname.h"
 #include "expect.h"
 
 #ifndef AFX_DATADIR
@@ -35,61 +36,11 @@ static struct {
 	struct afx_platform data;
 } plat;
 
-static const struct {
-	int	 err;
-	const char *name;
-} errnames[] = {
-#define E(x)	{ x, #x }
-	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG),
-	E(ENOEXEC), E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES),
-	E(EFAULT), E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR),
-	E(EISDIR), E(EINVAL), E(ENFILE), E(EMFILE), E(ENOTTY), E(ETXTBSY),
-	E(EFBIG), E(ENOSPC), E(ESPIPE), E(EROFS), E(EMLINK), E(EPIPE),
-	E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG), E(ENOLCK),
-	E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENOMSG), E(EIDRM), E(ENOSTR),
-	E(ENODATA), E(ETIME), E(ENOSR), E(ENOLINK), E(EPROTO), E(EMULTIHOP),
-	E(EBADMSG), E(EOVERFLOW), E(EILSEQ), E(ENOTSOCK), E(EDESTADDRREQ),
-	E(EMSGSIZE), E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT),
-	E(EOPNOTSUPP), E(EAFNOSUPPORT), E(EADDRINUSE), E(EADDRNOTAVAIL),
-	E(ENETDOWN), E(ENETUNREACH), E(ENETRESET), E(ECONNABORTED),
-	E(ECONNRESET), E(ENOBUFS), E(EISCONN), E(ENOTCONN), E(ETIMEDOUT),
-	E(ECONNREFUSED), E(EHOSTUNREACH), E(EALREADY), E(EINPROGRESS),
-	E(ESTALE), E(EDQUOT), E(ECANCELED), E(EOWNERDEAD),
-	E(ENOTRECOVERABLE),
-#ifdef ESOCKTNOSUPPORT
-	E(ESOCKTNOSUPPORT),
-#endif
-#ifdef EPFNOSUPPORT
-	E(EPFNOSUPPORT),
-#endif
-#ifdef ESHUTDOWN
-	E(ESHUTDOWN),
-#endif
-#ifdef ETOOMANYREFS
-	E(ETOOMANYREFS),
-#endif
-#ifdef EHOSTDOWN
-	E(EHOSTDOWN),
-#endif
-#ifdef ENOTSUP
-	E(ENOTSUP),
-#endif
-#undef E
-};
-
 const char *
 afx_errname(int err)
 {
-	static char buf[32];
-	size_t i;
 
-	/* Where two names share a number (EAGAIN, EWOULDBLOCK) the first
-	 * in the table wins, so one number always gets one name. */
-	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
-		if (errnames[i].err == err)
-			return (errnames[i].name);
-	snprintf(buf, sizeof(buf), "errno-%d", err);
-	return (buf);
+	return (errname(err));
 }
 
 const char *

@@ -1,0 +1,162 @@
+/*
+ * lesson.h: the few helpers every afunix lesson shares, so that each
+ * lesson's own lines are about sockets.  Header-only: a lesson builds on
+ * its own with "cc -I../tools NN-name.c".
+ *
+ *	say()		narrate a step
+ *	said()		report a call's result: "-> 0" or "-> -1 EADDRINUSE (...)"
+ *	check()		state what the lesson expects to see; a miss is counted
+ *	lesson_exit()	exit 0 only if every check held
+ *	workdir_enter()	a private 0700 directory to put sockets in; removed
+ *			again, with everything in it, when the lesson exits
+ *	sun_fill()	a sockaddr_un for a path, refusing paths that do not fit
+ */
+#ifndef AFUNIX_LESSON_H
+#define AFUNIX_LESSON_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errname.h"
+
+static int lesson_misses;
+static char lesson_dir[256];
+static pid_t lesson_owner;
+
+static inline void __attribute__((__format__(__printf__, 1, 2)))
+say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* Report what a call returned; errno is read before anything else. */
+static inline long
+said(const char *call, long rc)
+{
+	int err = errno;
+
+	if (rc == -1)
+		say("  %s -> -1 %s (%s)", call, errname(err), strerror(err));
+	else
+		say("  %s -> %ld", call, rc);
+	errno = err;
+	return (rc);
+}
+
+static inline void __attribute__((__format__(__printf__, 2, 3)))
+check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("  %s ", ok ? "[ok]  " : "[MISS]");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (!ok)
+		lesson_misses++;
+}
+
+static inline void
+lesson_exit(void)
+{
+
+	if (lesson_misses > 0) {
+		say("%d check(s) missed: this system did not behave as the "
+		    "lesson expects.", lesson_misses);
+		exit(1);
+	}
+	exit(0);
+}
+
+/* Remove the private directory and what the lesson left in it. */
+static inline void
+workdir_remove(void)
+{
+	struct dirent *de;
+	DIR *d;
+	char path[512];
+
+	if (lesson_dir[0] == '\0' || getpid() != lesson_owner)
+		return;
+	if ((d = opendir(lesson_dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", lesson_dir,
+			    de->d_name);
+			if (unlink(path) == -1 && rmdir(path) == -1)
+				warn("cannot remove %s", path);
+		}
+		closedir(d);
+	}
+	if (rmdir(lesson_dir) == -1)
+		warn("cannot remove %s", lesson_dir);
+	lesson_dir[0] = '\0';
+}
+
+/*
+ * Make a private directory (mode 0700, from mkdtemp) and work inside it:
+ * nobody else can reach a socket there, and the relative names used from
+ * then on stay far below the sun_path limit.
+ */
+static inline const char *
+workdir_enter(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	if (snprintf(lesson_dir, sizeof(lesson_dir), "%s/afunix.XXXXXX",
+	    tmp) >= (int)sizeof(lesson_dir))
+		errx(1, "TMPDIR is too long: %s", tmp);
+	if (mkdtemp(lesson_dir) == NULL)
+		err(1, "mkdtemp %s", lesson_dir);
+	lesson_owner = getpid();
+	atexit(workdir_remove);
+	if (chdir(lesson_dir) == -1)
+		err(1, "chdir %s", lesson_dir);
+	return (lesson_dir);
+}
+
+/*
+ * Fill *sun for path and return the address length to pass to bind or
+ * connect.  A path that does not fit is refused: copying it cut short
+ * would bind or reach a different name.
+ */
+static inline socklen_t
+sun_fill(struct sockaddr_un *sun, const char *path)
+{
+	size_t len = strlen(path);
+
+	if (len == 0)
+		errx(2, "empty socket path");
+	if (len >= sizeof(sun->sun_path))
+		errx(2, "socket path of %zu bytes does not fit: sun_path "
+		    "holds %zu bytes with its NUL", len, sizeof(sun->sun_path));
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, path, len + 1);
+	return ((socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1));
+}
+
+#endif
