@@ -26,8 +26,10 @@ test check: .PHONY
 	@cd ${.CURDIR} && ${.MAKE} all
 	@${RUN_SUITE} -t "afunix: everything that must pass" ${.CURDIR}/Kyuafile
 
-lessons: .PHONY
-	@cd ${.CURDIR} && ${.MAKE} all
+# subdir.mk makes "lessons" a double-colon target that builds the
+# directory; this one adds running them.
+lessons:: .PHONY
+	@cd ${.CURDIR}/lessons && ${.MAKE} all
 	@sh ${.CURDIR}/tools/run-lessons.sh ${.CURDIR}/lessons
 
 clean: cleanbuild
