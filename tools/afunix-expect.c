@@ -8,6 +8,7 @@
  *	afunix-expect [-d datadir] dump
  *	afunix-expect [-d datadir] matrix
  *	afunix-expect [-d datadir] diff platform platform
+ *	afunix-expect [-d datadir] markdown [key ...]
  *
  * Every answer comes from the one parser in expect.c, the same code the
  * conformance tests use, so the matrix a reader sees and the expectation a
@@ -40,7 +41,8 @@ usage(void)
 	    "       afunix-expect [-d datadir] show key\n"
 	    "       afunix-expect [-d datadir] get platform key [version]\n"
 	    "       afunix-expect [-d datadir] keys | dump | matrix\n"
-	    "       afunix-expect [-d datadir] diff platform platform\n");
+	    "       afunix-expect [-d datadir] diff platform platform\n"
+	    "       afunix-expect [-d datadir] markdown [key ...]\n");
 	exit(2);
 }
 
@@ -302,6 +304,175 @@ cmd_diff(const char *a, const char *b)
 	return (ndiff > 0);
 }
 
+/* Print s with Markdown's special characters escaped. */
+static void
+md_put(const char *s)
+{
+
+	for (; *s != '\0'; s++) {
+		if (strchr("\\`*_{}[]<>()#+!|~^$@\"'", *s) != NULL)
+			putchar('\\');
+		putchar(*s);
+	}
+}
+
+static const char *const areas[][2] = {
+	{ "addr", "Addressing" }, { "bind", "The filesystem namespace" },
+	{ "cre", "Socket creation and types" }, { "conn", "connect()" },
+	{ "lis", "listen() and accept()" }, { "perm", "Permissions" },
+	{ "str", "Stream sockets" }, { "dgr", "Datagram sockets" },
+	{ "seq", "Seqpacket sockets" }, { "sp", "socketpair()" },
+	{ "shut", "shutdown, EOF, EPIPE and SIGPIPE" },
+	{ "buf", "Buffers and options" }, { "peek", "MSG_PEEK" },
+	{ "oob", "MSG_OOB" }, { "fd", "SCM_RIGHTS and the CMSG macros" },
+	{ "gc", "In-flight descriptors and garbage collection" },
+	{ "cred", "Credentials" }, { "abs", "Abstract namespace and autobind" },
+	{ "lnx", "Linux-specific options" }, { "race", "Races" },
+};
+
+static const char *
+area_title(const char *key, char *buf, size_t len)
+{
+	size_t i, n = strcspn(key, ".");
+
+	for (i = 0; i < sizeof(areas) / sizeof(areas[0]); i++)
+		if (strlen(areas[i][0]) == n && strncmp(key, areas[i][0], n) == 0)
+			return (areas[i][1]);
+	snprintf(buf, len, "%.*s", (int)n, key);
+	return (buf);
+}
+
+/*
+ * The footnote number of a source text: one note for each distinct
+ * how-known and source, so a source cited by many cells is listed once.
+ */
+static const char **notes;
+static size_t nnotes, capnotes;
+
+static size_t
+note_for(const struct afx_fact *f)
+{
+	char buf[AFX_LINE_MAX * 2];
+	size_t i;
+
+	snprintf(buf, sizeof(buf), "%s: %s", f->known, f->source);
+	for (i = 0; i < nnotes; i++)
+		if (strcmp(notes[i], buf) == 0)
+			return (i + 1);
+	if (nnotes == capnotes) {
+		capnotes = capnotes != 0 ? capnotes * 2 : 256;
+		if ((notes = realloc(notes, capnotes * sizeof(*notes))) == NULL)
+			err(1, "realloc");
+	}
+	if ((notes[nnotes++] = strdup(buf)) == NULL)
+		err(1, "strdup");
+	return (nnotes);
+}
+
+/* A table cell: every fact of the key, a footnote for each source. */
+static void
+md_cell(const struct afx_platform *p, const char *key, const char *base)
+{
+	const struct afx_fact *f;
+	char range[80], mine[256];
+	size_t i, n = 0;
+	int differs;
+
+	cell(p, key, mine, sizeof(mine));
+	differs = base != NULL && strcmp(mine, "-") != 0 &&
+	    strcmp(mine, base) != 0;
+	printf(" ");
+	if (differs)
+		printf("[");
+	for (i = 0; i < p->nfacts; i++) {
+		f = &p->facts[i];
+		if (strcmp(f->key, key) != 0)
+			continue;
+		afx_format_range(f, range, sizeof(range));
+		printf("%s", n++ > 0 ? "<br>" : "");
+		md_put(f->outcome);
+		if (range[0] != '\0') {
+			printf(" ");
+			md_put(range);
+		}
+		if (strcmp(f->known, "unverified") == 0)
+			printf("?");
+		else if (strncmp(f->known, "observed:", 9) == 0)
+			printf("✓");
+		printf("[^s%zu]", note_for(f));
+	}
+	if (n == 0)
+		printf("—");
+	if (differs)
+		printf("]{.differs}");
+	printf(" |");
+}
+
+/*
+ * Markdown for the docs: a table per area, key by platform, with the
+ * cells that differ from Linux marked and every source a footnote.  With
+ * keys, one table of just those keys (a lesson's "on other systems" box).
+ */
+static int
+cmd_markdown(int argc, char **argv)
+{
+	const char **keys, *area = NULL, *title;
+	char base[256], buf[64];
+	size_t i, n;
+	int j;
+
+	load_all();
+	if (argc > 0) {
+		if ((keys = calloc((size_t)argc + 1, sizeof(*keys))) == NULL)
+			err(1, "calloc");
+		for (j = 0; j < argc; j++) {
+			for (i = 0; i < (size_t)nplat; i++)
+				if (afx_has_key(&plat[i], argv[j]))
+					break;
+			if (i == (size_t)nplat)
+				errx(1, "no platform has key '%s'", argv[j]);
+			keys[j] = argv[j];
+		}
+		n = (size_t)argc;
+	} else
+		keys = all_keys(&n);
+	for (i = 0; i < n; i++) {
+		title = area_title(keys[i], buf, sizeof(buf));
+		if (argc == 0 && (area == NULL || strcmp(area, title) != 0)) {
+			printf("\n## %s\n\n", title);
+			area = title;
+		}
+		if (area == NULL || i == 0 || (argc == 0 &&
+		    strcmp(area_title(keys[i - 1], buf, sizeof(buf)), title)
+		    != 0)) {
+			printf("| key |");
+			for (j = 0; j < nplat; j++)
+				printf(" %s |", plat[j].name);
+			printf("\n|---|");
+			for (j = 0; j < nplat; j++)
+				printf("---|");
+			printf("\n");
+			if (argc > 0)
+				area = title;
+		}
+		printf("| `%s` |", keys[i]);
+		cell(&plat[0], keys[i], base, sizeof(base));
+		for (j = 0; j < nplat; j++)
+			md_cell(&plat[j], keys[i], j == 0 ? NULL : base);
+		printf("\n");
+	}
+	printf("\n");
+	for (i = 0; i < nnotes; i++) {
+		printf("[^s%zu]: ", i + 1);
+		md_put(notes[i]);
+		printf("\n");
+		free((void *)notes[i]);
+	}
+	free(notes);
+	free(keys);
+	return (0);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -333,6 +504,8 @@ main(int argc, char *argv[])
 		r = cmd_matrix();
 	else if (strcmp(argv[0], "diff") == 0 && argc == 3)
 		r = cmd_diff(argv[1], argv[2]);
+	else if (strcmp(argv[0], "markdown") == 0)
+		r = cmd_markdown(argc - 1, argv + 1);
 	else
 		usage();
 	for (ch = 0; ch < nplat; ch++)
