@@ -5,6 +5,7 @@
 #	make all	build only
 #	make test	everything that must pass; ends "N passed, N failed, N skipped"
 #	make lessons	build and run every lesson in order, narrated
+#	make docs	the HTML site, man pages and EPUB, into ${BUILDDIR}/docs
 #	make clean
 
 SUBDIR=		tools conformance lessons
@@ -31,6 +32,15 @@ test check: .PHONY
 lessons:: .PHONY
 	@cd ${.CURDIR}/lessons && ${.MAKE} all
 	@sh ${.CURDIR}/tools/run-lessons.sh ${.CURDIR}/lessons
+
+# The results page shows the latest run of the suite: make one if there
+# is none yet (its failures are the page's business, not the build's).
+docs: .PHONY
+	@sh ${.CURDIR}/tools/deps.sh docs
+	@cd ${.CURDIR} && ${.MAKE} all
+	@test -s ${BUILDDIR}/kyua/all.db || test -s ${BUILDDIR}/kyua/conformance.db || \
+	    ${RUN_SUITE} ${.CURDIR}/conformance/Kyuafile >/dev/null || true
+	@cd ${.CURDIR}/docs && ${.MAKE} BUILDDIR=${BUILDDIR} all
 
 clean: cleanbuild
 cleanbuild: .PHONY

@@ -9,6 +9,7 @@
  *	afunix-expect [-d datadir] matrix
  *	afunix-expect [-d datadir] diff platform platform
  *	afunix-expect [-d datadir] markdown [key ...]
+ *	afunix-expect [-d datadir] markdown-list
  *
  * Every answer comes from the one parser in expect.c, the same code the
  * conformance tests use, so the matrix a reader sees and the expectation a
@@ -42,7 +43,8 @@ usage(void)
 	    "       afunix-expect [-d datadir] get platform key [version]\n"
 	    "       afunix-expect [-d datadir] keys | dump | matrix\n"
 	    "       afunix-expect [-d datadir] diff platform platform\n"
-	    "       afunix-expect [-d datadir] markdown [key ...]\n");
+	    "       afunix-expect [-d datadir] markdown [key ...]\n"
+	    "       afunix-expect [-d datadir] markdown-list\n");
 	exit(2);
 }
 
@@ -228,9 +230,13 @@ cmd_dump(void)
 	return (0);
 }
 
-/* The cell of one platform for a key: its outcomes, ranges included. */
+/*
+ * The cell of one platform for a key: its outcomes, ranges included; with
+ * marks, "?" after an unverified one.  Comparisons use it without marks.
+ */
 static void
-cell(const struct afx_platform *p, const char *key, char *buf, size_t len)
+cell(const struct afx_platform *p, const char *key, char *buf, size_t len,
+    int marks)
 {
 	char range[80];
 	size_t i, n = 0;
@@ -243,7 +249,8 @@ cell(const struct afx_platform *p, const char *key, char *buf, size_t len)
 		afx_format_range(&p->facts[i], range, sizeof(range));
 		w = snprintf(buf + n, len - n, "%s%s%s%s", n > 0 ? "," : "",
 		    p->facts[i].outcome, range,
-		    strcmp(p->facts[i].known, "unverified") == 0 ? "?" : "");
+		    marks && strcmp(p->facts[i].known, "unverified") == 0 ?
+		    "?" : "");
 		if (w < 0 || (size_t)w >= len - n)
 			break;
 		n += (size_t)w;
@@ -269,7 +276,7 @@ cmd_matrix(void)
 	for (i = 0; i < n; i++) {
 		printf("%s", keys[i]);
 		for (j = 0; j < nplat; j++) {
-			cell(&plat[j], keys[i], buf, sizeof(buf));
+			cell(&plat[j], keys[i], buf, sizeof(buf), 1);
 			printf("\t%s", buf);
 		}
 		printf("\n");
@@ -293,8 +300,8 @@ cmd_diff(const char *a, const char *b)
 	for (i = 0; i < n; i++) {
 		if (!afx_has_key(pa, keys[i]) && !afx_has_key(pb, keys[i]))
 			continue;
-		cell(pa, keys[i], ca, sizeof(ca));
-		cell(pb, keys[i], cb, sizeof(cb));
+		cell(pa, keys[i], ca, sizeof(ca), 0);
+		cell(pb, keys[i], cb, sizeof(cb), 0);
 		if (strcmp(ca, cb) == 0)
 			continue;
 		printf("%s\t%s=%s\t%s=%s\n", keys[i], a, ca, b, cb);
@@ -378,10 +385,9 @@ md_cell(const struct afx_platform *p, const char *key, const char *base)
 	size_t i, n = 0;
 	int differs;
 
-	cell(p, key, mine, sizeof(mine));
+	cell(p, key, mine, sizeof(mine), 0);
 	differs = base != NULL && strcmp(mine, "-") != 0 &&
 	    strcmp(mine, base) != 0;
-	printf(" ");
 	if (differs)
 		printf("[");
 	for (i = 0; i < p->nfacts; i++) {
@@ -405,7 +411,23 @@ md_cell(const struct afx_platform *p, const char *key, const char *base)
 		printf("—");
 	if (differs)
 		printf("]{.differs}");
-	printf(" |");
+}
+
+static void
+md_notes(void)
+{
+	size_t i;
+
+	printf("\n");
+	for (i = 0; i < nnotes; i++) {
+		printf("[^s%zu]: ", i + 1);
+		md_put(notes[i]);
+		printf("\n");
+		free((void *)notes[i]);
+	}
+	free(notes);
+	notes = NULL;
+	nnotes = capnotes = 0;
 }
 
 /*
@@ -456,19 +478,47 @@ cmd_markdown(int argc, char **argv)
 				area = title;
 		}
 		printf("| `%s` |", keys[i]);
-		cell(&plat[0], keys[i], base, sizeof(base));
-		for (j = 0; j < nplat; j++)
+		cell(&plat[0], keys[i], base, sizeof(base), 0);
+		for (j = 0; j < nplat; j++) {
+			printf(" ");
 			md_cell(&plat[j], keys[i], j == 0 ? NULL : base);
+			printf(" |");
+		}
 		printf("\n");
 	}
-	printf("\n");
-	for (i = 0; i < nnotes; i++) {
-		printf("[^s%zu]: ", i + 1);
-		md_put(notes[i]);
+	md_notes();
+	free(keys);
+	return (0);
+}
+
+/*
+ * The same facts as a definition list, one key after another: what a
+ * manual page can show, where a table nine columns wide cannot fit.
+ */
+static int
+cmd_markdown_list(void)
+{
+	const char **keys, *area = NULL, *title;
+	char buf[64];
+	size_t i, n;
+	int j;
+
+	load_all();
+	keys = all_keys(&n);
+	for (i = 0; i < n; i++) {
+		title = area_title(keys[i], buf, sizeof(buf));
+		if (area == NULL || strcmp(area, title) != 0) {
+			printf("\n# %s\n", title);
+			area = title;
+		}
+		printf("\n**%s**\n:   ", keys[i]);
+		for (j = 0; j < nplat; j++) {
+			printf("%s%s ", j > 0 ? "; " : "", plat[j].name);
+			md_cell(&plat[j], keys[i], NULL);
+		}
 		printf("\n");
-		free((void *)notes[i]);
 	}
-	free(notes);
+	md_notes();
 	free(keys);
 	return (0);
 }
@@ -506,6 +556,8 @@ main(int argc, char *argv[])
 		r = cmd_diff(argv[1], argv[2]);
 	else if (strcmp(argv[0], "markdown") == 0)
 		r = cmd_markdown(argc - 1, argv + 1);
+	else if (strcmp(argv[0], "markdown-list") == 0 && argc == 1)
+		r = cmd_markdown_list();
 	else
 		usage();
 	for (ch = 0; ch < nplat; ch++)

@@ -39,6 +39,9 @@ need 'pkg-config --exists atf-c' libatf-dev
 need 'have tar' tar
 if [ "$want_docs" -eq 1 ]; then
 	need 'have pandoc' pandoc
+	need 'have groff' groff-base
+	need 'have man' man-db
+	need 'have chromium || have chromium-browser' chromium
 fi
 missing_deb=${missing_deb# }
 

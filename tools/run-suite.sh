@@ -77,6 +77,7 @@ fi
 [ -n "${AFUNIX_PLATFORM_VERSION:-}" ] &&
     set -- "$@" -v "test_suites.afunix.platform_version=$AFUNIX_PLATFORM_VERSION"
 [ -n "$datadir" ] && set -- "$@" -v "test_suites.afunix.datadir=$datadir"
+[ -d "$builddir/docs" ] && set -- "$@" -v "test_suites.afunix.docsdir=$builddir/docs"
 [ -n "${AFUNIX_RECORD:-}" ] &&
     set -- "$@" -v "test_suites.afunix.record=$AFUNIX_RECORD"
 
