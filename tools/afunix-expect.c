@@ -367,9 +367,12 @@ note_for(const struct afx_fact *f)
 		if (strcmp(notes[i], buf) == 0)
 			return (i + 1);
 	if (nnotes == capnotes) {
+		const char **nn;
+
 		capnotes = capnotes != 0 ? capnotes * 2 : 256;
-		if ((notes = realloc(notes, capnotes * sizeof(*notes))) == NULL)
+		if ((nn = realloc(notes, capnotes * sizeof(*notes))) == NULL)
 			err(1, "realloc");
+		notes = nn;
 	}
 	if ((notes[nnotes++] = strdup(buf)) == NULL)
 		err(1, "strdup");

@@ -317,7 +317,7 @@ run_cli(const atf_tc_t *tc, const char *const *args, const char *errfile)
 	snprintf(prog, sizeof(prog), "%s/afunix-expect",
 	    atf_tc_get_config_var(tc, "srcdir"));
 	argv[0] = prog;
-	for (i = 0; args[i] != NULL && i < 14; i++)
+	for (i = 0; i < 14 && args[i] != NULL; i++)
 		argv[i + 1] = args[i];
 	argv[i + 1] = NULL;
 	ATF_REQUIRE((pid = fork()) != -1);
