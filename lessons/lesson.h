@@ -10,17 +10,27 @@
  *	workdir_enter()	a private 0700 directory to put sockets in; removed
  *			again, with everything in it, when the lesson exits
  *	sun_fill()	a sockaddr_un for a path, refusing paths that do not fit
+ *	say_node()	narrate what lstat finds at a path: type and mode, or errno
+ *	lesson_child_exit(), lesson_child_wait()
+ *			a forked child's misses count in the parent's verdict
+ *	lesson_unprivileged()
+ *			in a child: as root, become "nobody" so permission
+ *			checks apply (needs _DEFAULT_SOURCE on glibc)
  */
 #ifndef AFUNIX_LESSON_H
 #define AFUNIX_LESSON_H
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <err.h>
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -158,5 +168,82 @@ sun_fill(struct sockaddr_un *sun, const char *path)
 	memcpy(sun->sun_path, path, len + 1);
 	return ((socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1));
 }
+
+/*
+ * Narrate what lstat finds at path and return its st_mode, or 0 with
+ * errno set when there is nothing there.
+ */
+static inline mode_t
+say_node(const char *path)
+{
+	struct stat st;
+	const char *type;
+	int err;
+
+	if (lstat(path, &st) == -1) {
+		err = errno;
+		say("  lstat(\"%s\") -> -1 %s", path, errname(err));
+		errno = err;
+		return (0);
+	}
+	type = S_ISSOCK(st.st_mode) ? "socket" : S_ISREG(st.st_mode) ?
+	    "regular file" : S_ISDIR(st.st_mode) ? "directory" : "other";
+	say("  lstat(\"%s\") -> %s, mode %04o, owner uid %u", path, type,
+	    (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+	return (st.st_mode);
+}
+
+/* End a forked child: its verdict is its exit status. */
+static inline void
+lesson_child_exit(void)
+{
+
+	fflush(stdout);
+	_exit(lesson_misses > 0 ? 1 : 0);
+}
+
+/* Wait for a child; a child that missed a check, or died, is a miss. */
+static inline void
+lesson_child_wait(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			err(1, "waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		say("  child %ld did not see what it expected", (long)pid);
+		lesson_misses++;
+	}
+}
+
+#if defined(_DEFAULT_SOURCE) || defined(_GNU_SOURCE) || !defined(_POSIX_C_SOURCE)
+/*
+ * Only in a forked child (there is no way back): as root, become the user
+ * "nobody" (uid 65534 if there is no such entry) with no supplementary
+ * groups, so root's group cannot open a door either, and the file
+ * permission checks apply.  Anyone else stays who they are.  Returns the
+ * uid now in effect.  setgroups(2) is BSD and Linux, not POSIX: glibc
+ * declares it only with _DEFAULT_SOURCE.
+ */
+static inline uid_t
+lesson_unprivileged(void)
+{
+	struct passwd *pw;
+	uid_t uid = 65534;
+	gid_t gid = 65534;
+
+	if (geteuid() != 0)
+		return (geteuid());
+	if ((pw = getpwnam("nobody")) != NULL) {
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (setgroups(1, &gid) == -1 || setgid(gid) == -1 ||
+	    setuid(uid) == -1)
+		err(1, "cannot give up root for uid %u", (unsigned)uid);
+	return (uid);
+}
+#endif
 
 #endif

@@ -27,9 +27,11 @@ lesson_title() {
 	sed -n '/^\/\*/,/\*\//{s/^[/ ]*\*[ ]*//;s/^#* *//;/./{p;q;}}' "$1"
 }
 
-# The keys a lesson names on its "Keys:" line, one per line.
+# The keys a lesson names in its "Keys:" paragraph, one per line.
 lesson_keys() {
-	sed -n 's/^[ ]*\*[ ]*Keys:[ ]*//p' "$1" | tr ', ' '\n\n' | sed '/^$/d'
+	awk '/^ \* Keys:/ { on = 1; sub(/^ \* Keys:/, "") }
+	    on && /^ \*[ ]*$/ { exit }
+	    on { sub(/^ \*/, ""); print }' "$1" | tr ', ' '\n\n' | sed '/^$/d'
 }
 
 gen_lesson() {
