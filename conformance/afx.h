@@ -7,8 +7,9 @@
  *
  * The platform is uname's, or the kyua configuration variable "platform"
  * (with "platform_version"); the data directory is the built-in one, or
- * "datadir".  With "record" set to a file, every check appends
- * "key<TAB>observed" there and passes instead of comparing.
+ * "datadir".  With "record" set to yes, every check prints
+ * "afunix-record<TAB>key<TAB>observed" and passes instead of comparing
+ * (tools/record-platform.sh turns a recorded run into a platform file).
  */
 #ifndef AFUNIX_AFX_H
 #define AFUNIX_AFX_H

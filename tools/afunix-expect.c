@@ -10,11 +10,14 @@
  *	afunix-expect [-d datadir] diff platform platform
  *	afunix-expect [-d datadir] markdown [key ...]
  *	afunix-expect [-d datadir] markdown-list
+ *	afunix-expect record-to-data recordfile sysname release
+ *	afunix-expect [-d datadir] compare file platform [version]
  *
  * Every answer comes from the one parser in expect.c, the same code the
  * conformance tests use, so the matrix a reader sees and the expectation a
  * test checks cannot disagree.
  */
+#include <ctype.h>
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +36,18 @@ static const char *datadir = AFX_DATADIR;
 static struct afx_platform plat[8];
 static int nplat;
 
+static int
+valid_release(const char *s)
+{
+
+	if (*s == '\0')
+		return (0);
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("._+-", *s) == NULL)
+			return (0);
+	return (1);
+}
+
 static void
 usage(void)
 {
@@ -44,7 +59,9 @@ usage(void)
 	    "       afunix-expect [-d datadir] keys | dump | matrix\n"
 	    "       afunix-expect [-d datadir] diff platform platform\n"
 	    "       afunix-expect [-d datadir] markdown [key ...]\n"
-	    "       afunix-expect [-d datadir] markdown-list\n");
+	    "       afunix-expect [-d datadir] markdown-list\n"
+	    "       afunix-expect record-to-data recordfile sysname release\n"
+	    "       afunix-expect [-d datadir] compare file platform [version]\n");
 	exit(2);
 }
 
@@ -526,6 +543,129 @@ cmd_markdown_list(void)
 	return (0);
 }
 
+/*
+ * Turn what record mode wrote (lines "key<TAB>observed", in the order the
+ * test cases finished) into a platform file: one line per key, sorted,
+ * every one observed on this release.  A key recorded twice must agree.
+ */
+static int
+cmd_record_to_data(const char *path, const char *sysname, const char *release)
+{
+	FILE *fp;
+	char line[AFX_LINE_MAX], **keys = NULL, **outs = NULL, *tab, *nl;
+	size_t i, j, n = 0, cap = 0;
+	int lineno = 0, r = 0;
+	char known[256];
+
+	if (!valid_release(release))
+		errx(2, "bad release '%s': letters, digits and ._+- only",
+		    release);
+	if ((fp = fopen(path, "r")) == NULL)
+		err(1, "%s", path);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		if ((nl = strchr(line, '\n')) == NULL && !feof(fp))
+			errx(1, "%s:%d: line too long", path, lineno);
+		if (nl != NULL)
+			*nl = '\0';
+		if ((tab = strchr(line, '\t')) == NULL || tab == line ||
+		    tab[1] == '\0' || strchr(tab + 1, '\t') != NULL)
+			errx(1, "%s:%d: want key<TAB>observed", path, lineno);
+		*tab++ = '\0';
+		for (i = 0; i < n; i++)
+			if (strcmp(keys[i], line) == 0)
+				break;
+		if (i < n) {
+			if (strcmp(outs[i], tab) != 0)
+				errx(1, "%s:%d: %s recorded as %s and as %s", path,
+				    lineno, line, outs[i], tab);
+			continue;
+		}
+		if (n == cap) {
+			char **nk, **no;
+
+			cap = cap != 0 ? cap * 2 : 256;
+			if ((nk = realloc(keys, cap * sizeof(*keys))) == NULL)
+				err(1, "realloc");
+			keys = nk;
+			if ((no = realloc(outs, cap * sizeof(*outs))) == NULL)
+				err(1, "realloc");
+			outs = no;
+		}
+		if ((keys[n] = strdup(line)) == NULL ||
+		    (outs[n] = strdup(tab)) == NULL)
+			err(1, "strdup");
+		n++;
+	}
+	if (ferror(fp))
+		err(1, "%s", path);
+	fclose(fp);
+	/* Sort by key, carrying the outcomes along. */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+			char *t = keys[j];
+
+			keys[j] = keys[j - 1];
+			keys[j - 1] = t;
+			t = outs[j];
+			outs[j] = outs[j - 1];
+			outs[j - 1] = t;
+		}
+	snprintf(known, sizeof(known), "observed:%s", release);
+	printf("# afunix platform data recorded on %s %s\n#\n"
+	    "# key [versions] outcome how-known source\n"
+	    "# Written by afunix-expect record-to-data from a run of the\n"
+	    "# conformance suite in record mode: review every line and give it\n"
+	    "# a source before it joins platforms/.\n\n", sysname, release);
+	for (i = 0; i < n; i++) {
+		printf("%s\t%s\t%s\tafunix conformance suite, record mode, "
+		    "on %s %s\n", keys[i], outs[i], known, sysname, release);
+		free(keys[i]);
+		free(outs[i]);
+	}
+	free(keys);
+	free(outs);
+	return (r);
+}
+
+/*
+ * Compare a data file (a recorded one, say) with a platform's data at a
+ * release: every key of the file whose outcome differs there, or which
+ * the platform does not know.  Exit 1 when anything differs.
+ */
+static int
+cmd_compare(int argc, char **argv)
+{
+	struct afx_platform f, *p;
+	const struct afx_fact *e;
+	struct afx_version v;
+	size_t i, ndiff = 0, nunknown = 0;
+
+	if (argc < 2 || argc > 3)
+		usage();
+	load_one(argv[0], &f);
+	load_all();
+	p = find_platform(argv[1]);
+	if (argc == 3 && afx_parse_version(argv[2], &v) == -1)
+		errx(2, "bad version '%s'", argv[2]);
+	for (i = 0; i < f.nfacts; i++) {
+		e = afx_lookup(p, f.facts[i].key, argc == 3 ? &v : NULL);
+		if (e == NULL) {
+			printf("%s\t%s=%s\t%s=(no expectation)\n",
+			    f.facts[i].key, f.name, f.facts[i].outcome, p->name);
+			nunknown++;
+		} else if (strcmp(e->outcome, f.facts[i].outcome) != 0) {
+			printf("%s\t%s=%s\t%s=%s\n", f.facts[i].key, f.name,
+			    f.facts[i].outcome, p->name, e->outcome);
+			ndiff++;
+		}
+	}
+	fprintf(stderr, "%zu keys compared: %zu differ, %zu unknown to %s\n",
+	    f.nfacts, ndiff, nunknown, p->name);
+	afx_free(&f);
+	return (ndiff + nunknown > 0);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -561,6 +701,10 @@ main(int argc, char *argv[])
 		r = cmd_markdown(argc - 1, argv + 1);
 	else if (strcmp(argv[0], "markdown-list") == 0 && argc == 1)
 		r = cmd_markdown_list();
+	else if (strcmp(argv[0], "record-to-data") == 0 && argc == 4)
+		r = cmd_record_to_data(argv[1], argv[2], argv[3]);
+	else if (strcmp(argv[0], "compare") == 0)
+		r = cmd_compare(argc - 1, argv + 1);
 	else
 		usage();
 	for (ch = 0; ch < nplat; ch++)

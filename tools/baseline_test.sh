@@ -32,8 +32,29 @@ linux_5_10_body()
 	check_baseline -r 5.10 linux
 }
 
+atf_test_case record_roundtrip
+record_roundtrip_head()
+{
+	atf_set descr "Recording this system in record mode and comparing with its own platform data shows no difference"
+	atf_set timeout 300
+}
+record_roundtrip_body()
+{
+	top=$(atf_get_srcdir)/..
+	set --
+	if datadir=$(atf_config_get datadir 2>/dev/null); then
+		set -- -d "$datadir"
+	fi
+	case $(uname -s) in Linux) here=linux ;; *) atf_skip "record round trip is checked on Linux" ;; esac
+	atf_check -s exit:0 -o match:"facts recorded" -e ignore \
+	    sh "$top/tools/record-platform.sh" -b "$PWD/build" recorded
+	atf_check -s exit:0 -o empty -e match:" 0 differ, 0 unknown" \
+	    "$top/tools/afunix-expect" "$@" compare recorded "$here" "$(uname -r)"
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case record_roundtrip
 	for p in freebsd netbsd openbsd dragonfly macos illumos windows; do
 		atf_add_test_case $p
 	done

@@ -357,6 +357,10 @@ ATF_TC_BODY(cli_bad_input, tc)
 	static const char *noplat[] = { "diff", "linux", "plan9", NULL };
 	static const char *nocmd[] = { "frobnicate", NULL };
 	static const char *badver[] = { "get", "linux", "a.b", "x1", NULL };
+	static const char *rec[] = { "record-to-data", "rec", "Linux", "6.1",
+	    NULL };
+	static const char *recrel[] = { "record-to-data", "rec", "Linux",
+	    "6 1", NULL };
 
 	write_file("bad", "a.b ok source x\nbroken line\n");
 	ATF_REQUIRE_EQ(run_cli(tc, check, "out"), 1);
@@ -370,6 +374,15 @@ ATF_TC_BODY(cli_bad_input, tc)
 	ATF_REQUIRE(atf_utils_grep_file("^usage:", "out"));
 	ATF_REQUIRE_EQ(run_cli(tc, badver, "out"), 2);
 	ATF_REQUIRE(atf_utils_grep_file("bad version 'x1'", "out"));
+	write_file("rec", "a.b\tok\nno tab here\n");
+	ATF_REQUIRE_EQ(run_cli(tc, rec, "out"), 1);
+	ATF_REQUIRE(atf_utils_grep_file("rec:2: want key<TAB>observed", "out"));
+	write_file("rec", "a.b\tok\na.b\tEINVAL\n");
+	ATF_REQUIRE_EQ(run_cli(tc, rec, "out"), 1);
+	ATF_REQUIRE(atf_utils_grep_file("rec:2: a.b recorded as ok and as "
+	    "EINVAL", "out"));
+	ATF_REQUIRE_EQ(run_cli(tc, recrel, "out"), 2);
+	ATF_REQUIRE(atf_utils_grep_file("bad release", "out"));
 }
 
 ATF_TC(cli_answers);
@@ -411,6 +424,41 @@ ATF_TC_BODY(cli_answers, tc)
 	ATF_REQUIRE_EQ(run_cli(tc, same, "out"), 0);
 }
 
+ATF_TC(cli_record);
+ATF_TC_HEAD(cli_record, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "record-to-data turns recorded "
+	    "outcomes into a platform file that parses, and compare finds "
+	    "where it differs");
+}
+ATF_TC_BODY(cli_record, tc)
+{
+	static const char *rec[] = { "record-to-data", "rec", "Plan9", "4.0",
+	    NULL };
+	static const char *cmp[] = { "-d", "d", "compare", "data", "linux",
+	    NULL };
+	struct afx_platform p;
+	char path[64], err[AFX_ERR_MAX];
+	const char *const *pl;
+
+	write_file("rec", "b.two\tEINVAL\na.one\tok\nb.two\tEINVAL\n");
+	ATF_REQUIRE_EQ(run_cli(tc, rec, "data"), 0);
+	ATF_REQUIRE_MSG(afx_load("data", &p, err, sizeof(err)) == 0, "%s", err);
+	ATF_REQUIRE_EQ(p.nfacts, 2);
+	ATF_REQUIRE_STREQ(p.facts[0].key, "a.one");
+	ATF_REQUIRE_STREQ(p.facts[1].known, "observed:4.0");
+	afx_free(&p);
+	ATF_REQUIRE(mkdir("d", 0700) == 0);
+	for (pl = afx_platforms; *pl != NULL; pl++) {
+		snprintf(path, sizeof(path), "d/%s", *pl);
+		write_file(path, "a.one ok source x\nb.two ENOENT source y\n");
+	}
+	ATF_REQUIRE_EQ(run_cli(tc, cmp, "out"), 1);
+	ATF_REQUIRE(atf_utils_grep_file("^b.two\tdata=EINVAL\tlinux=ENOENT$",
+	    "out"));
+	ATF_REQUIRE(!atf_utils_grep_file("^a.one", "out"));
+}
+
 ATF_TC(project_data_parses);
 ATF_TC_HEAD(project_data_parses, tc)
 {
@@ -450,6 +498,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, load_errors);
 	ATF_TP_ADD_TC(tp, cli_bad_input);
 	ATF_TP_ADD_TC(tp, cli_answers);
+	ATF_TP_ADD_TC(tp, cli_record);
 	ATF_TP_ADD_TC(tp, project_data_parses);
 	return (atf_no_error());
 }

@@ -9,8 +9,8 @@
 #   cases run instead of being skipped;
 # - results and log go into the build tree, never ~/.kyua;
 # - AFUNIX_PLATFORM, AFUNIX_PLATFORM_VERSION, AFUNIX_DATADIR and
-#   AFUNIX_RECORD become the kyua variables platform, platform_version,
-#   datadir and record of the afunix test suite;
+#   AFUNIX_RECORD (yes) become the kyua variables platform,
+#   platform_version, datadir and record of the afunix test suite;
 # - prints each failure with its reason (which starts with the key), where
 #   the results are, and last "N passed, N failed, N skipped".
 # Exit status: 0 only when nothing failed or broke.
