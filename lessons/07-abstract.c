@@ -25,7 +25,8 @@
  *
  * Read next: 08-autobind (names the kernel makes up).
  *
- * Keys: addr.empty_path
+ * Keys: abs.bind, abs.no_node, abs.trailing_nul_distinct,
+ * abs.no_permission_check, abs.released_on_close, addr.empty_path
  *
  * Portability: Linux only (Microsoft documents abstract names for Windows'
  * AF_UNIX too).  The BSDs and macOS take `sun_path` as a path name

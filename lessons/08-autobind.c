@@ -23,7 +23,9 @@
  *
  * Read next: 09-cmsg (control messages; `SO_PASSCRED` again).
  *
- * Keys: addr.getsockname_unbound_len
+ * Keys: abs.autobind_len, abs.autobind_name,
+ * abs.implicit_connect_passcred, abs.implicit_connect_plain,
+ * addr.getsockname_unbound_len
  *
  * Portability: Linux only.  There are 2^20 such names; when all are
  * taken, bind fails with `ENOSPC`.  FreeBSD, DragonFly and macOS refuse
