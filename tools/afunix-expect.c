@@ -302,11 +302,15 @@ cmd_matrix(void)
 	return (0);
 }
 
+/*
+ * Where two platforms differ: the outcome each gives for its newest
+ * release (a key one of them does not know counts as a difference).
+ */
 static int
 cmd_diff(const char *a, const char *b)
 {
+	const struct afx_fact *fa, *fb;
 	struct afx_platform *pa, *pb;
-	char ca[256], cb[256];
 	const char **keys;
 	size_t i, n, ndiff = 0;
 
@@ -317,11 +321,14 @@ cmd_diff(const char *a, const char *b)
 	for (i = 0; i < n; i++) {
 		if (!afx_has_key(pa, keys[i]) && !afx_has_key(pb, keys[i]))
 			continue;
-		cell(pa, keys[i], ca, sizeof(ca), 0);
-		cell(pb, keys[i], cb, sizeof(cb), 0);
-		if (strcmp(ca, cb) == 0)
+		fa = afx_lookup(pa, keys[i], NULL);
+		fb = afx_lookup(pb, keys[i], NULL);
+		if (fa != NULL && fb != NULL &&
+		    strcmp(fa->outcome, fb->outcome) == 0)
 			continue;
-		printf("%s\t%s=%s\t%s=%s\n", keys[i], a, ca, b, cb);
+		printf("%s\t%s=%s\t%s=%s\n", keys[i], a,
+		    fa != NULL ? fa->outcome : "-", b,
+		    fb != NULL ? fb->outcome : "-");
 		ndiff++;
 	}
 	free(keys);

@@ -419,8 +419,7 @@ ATF_TC_BODY(cli_answers, tc)
 	ATF_REQUIRE_EQ(run_cli(tc, diff, "out"), 1);
 	ATF_REQUIRE(atf_utils_grep_file("^a.b\tlinux=ok\tfreebsd=EINVAL$",
 	    "out"));
-	ATF_REQUIRE(atf_utils_grep_file("^o.s\tlinux=EINVAL\\[-5.14\\],"
-	    "ok\\[5.15-\\]\tfreebsd=-$", "out"));
+	ATF_REQUIRE(atf_utils_grep_file("^o.s\tlinux=ok\tfreebsd=-$", "out"));
 	ATF_REQUIRE_EQ(run_cli(tc, same, "out"), 0);
 }
 
