@@ -6,6 +6,7 @@
 #	make test	everything that must pass; ends "N passed, N failed, N skipped"
 #	make lessons	build and run every lesson in order, narrated
 #	make docs	the HTML site, man pages and EPUB, into ${BUILDDIR}/docs
+#	make install	PREFIX (/usr/local) and DESTDIR honoured; make uninstall
 #	make clean
 
 SUBDIR=		tools conformance lessons
@@ -42,6 +43,14 @@ docs: .PHONY
 	@test -s ${BUILDDIR}/kyua/all.db || test -s ${BUILDDIR}/kyua/conformance.db || \
 	    ${RUN_SUITE} ${.CURDIR}/conformance/Kyuafile >/dev/null || true
 	@cd ${.CURDIR}/docs && ${.MAKE} BUILDDIR=${BUILDDIR} all
+
+PREFIX?=	/usr/local
+install: .PHONY
+	@cd ${.CURDIR} && ${.MAKE} docs
+	@PREFIX=${PREFIX} DESTDIR=${DESTDIR} AFUNIX_DOCSDIR=${BUILDDIR}/docs \
+	    sh ${.CURDIR}/tools/install.sh install
+uninstall: .PHONY
+	@PREFIX=${PREFIX} DESTDIR=${DESTDIR} sh ${.CURDIR}/tools/install.sh uninstall
 
 clean: cleanbuild
 cleanbuild: .PHONY

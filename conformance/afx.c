@@ -59,6 +59,38 @@ tc_key(const atf_tc_t *tc)
 	return (atf_tc_get_md_var(tc, KEY_VAR));
 }
 
+/*
+ * Where the platform data is: the kyua variable datadir, else next to the
+ * test program as in the source tree (../platforms) or as installed
+ * (PREFIX/tests/afunix/conformance -> PREFIX/share/afunix/platforms),
+ * else where the build said.
+ */
+static const char *
+data_dir(const atf_tc_t *tc)
+{
+	static char dir[PATH_MAX];
+	static const char *const rel[] = {
+		"../platforms", "../../../share/afunix/platforms",
+	};
+	const char *srcdir;
+	char probe[PATH_MAX + 16];
+	size_t i;
+	int n;
+
+	if (atf_tc_has_config_var(tc, "datadir"))
+		return (atf_tc_get_config_var(tc, "datadir"));
+	srcdir = atf_tc_get_config_var_wd(tc, "srcdir", ".");
+	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		n = snprintf(dir, sizeof(dir), "%s/%s", srcdir, rel[i]);
+		if (n < 0 || (size_t)n >= sizeof(dir))
+			continue;
+		(void)snprintf(probe, sizeof(probe), "%s/linux", dir);
+		if (access(probe, R_OK) == 0)
+			return (dir);
+	}
+	return (AFX_DATADIR);
+}
+
 static void
 load_platform(const atf_tc_t *tc)
 {
@@ -87,7 +119,7 @@ load_platform(const atf_tc_t *tc)
 	snprintf(plat.name, sizeof(plat.name), "%s", name);
 	snprintf(plat.release, sizeof(plat.release), "%s", release);
 	plat.has_version = afx_parse_version(release, &plat.version) == 0;
-	dir = atf_tc_get_config_var_wd(tc, "datadir", AFX_DATADIR);
+	dir = data_dir(tc);
 	n = snprintf(path, sizeof(path), "%s/%s", dir, plat.name);
 	ATF_REQUIRE_MSG(n > 0 && (size_t)n < sizeof(path),
 	    "afunix: data path too long");
