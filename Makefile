@@ -6,6 +6,7 @@
 #	make test	everything that must pass; ends "N passed, N failed, N skipped"
 #	make lessons	build and run every lesson in order, narrated
 #	make docs	the HTML site, man pages and EPUB, into ${BUILDDIR}/docs
+#	make pdf	the lessons as a PDF, where weasyprint is installed
 #	make install	PREFIX (/usr/local) and DESTDIR honoured; make uninstall
 #	make clean
 
@@ -43,6 +44,11 @@ docs: .PHONY
 	@test -s ${BUILDDIR}/kyua/all.db || test -s ${BUILDDIR}/kyua/conformance.db || \
 	    ${RUN_SUITE} ${.CURDIR}/conformance/Kyuafile >/dev/null || true
 	@cd ${.CURDIR}/docs && ${.MAKE} BUILDDIR=${BUILDDIR} all
+
+# A PDF of the lessons, only where weasyprint is installed (never LaTeX).
+pdf: .PHONY
+	@cd ${.CURDIR} && ${.MAKE} docs
+	@cd ${.CURDIR}/docs && ${.MAKE} BUILDDIR=${BUILDDIR} pdf
 
 PREFIX?=	/usr/local
 install: .PHONY
