@@ -38,6 +38,8 @@ gen_lesson() {
 	name=$1
 	src=$top/lessons/$name.c
 	bin=$top/lessons/$name
+	# A lesson with a short run for tests and docs has a -quick name.
+	[ -x "$bin-quick" ] && bin=$bin-quick
 	[ -f "$src" ] || die "lesson $name: $src is missing"
 	[ -x "$bin" ] || die "lesson $name: $bin is not built"
 	title=$(lesson_title "$src")
