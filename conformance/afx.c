@@ -111,7 +111,7 @@ load_platform(const atf_tc_t *tc)
 		if (name == NULL)
 			atf_tc_fail("afunix: no platform data for system '%s'; "
 			    "set the kyua variable platform to compare with "
-			    "one, or record=FILE to record this one",
+			    "one, or record=yes to record this one",
 			    u.sysname);
 		release = atf_tc_get_config_var_wd(tc, "platform_version",
 		    u.release);

@@ -187,6 +187,8 @@ pipe_closed(int rfd, int ms)
 	return (read(rfd, &c, 1) == 0);
 }
 
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
+    defined(__OpenBSD__)
 /* A bounded wait for input, so that a lost message fails, not hangs. */
 static void
 await_input(int fd)
@@ -198,6 +200,7 @@ await_input(int fd)
 	p.revents = 0;
 	ATF_REQUIRE_MSG(poll(&p, 1, 2000) == 1, "nothing arrived in 2 s");
 }
+#endif
 
 static void
 leak_check(int base)

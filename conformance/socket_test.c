@@ -88,6 +88,7 @@ expect_socketpair(const atf_tc_t *tc, int type, int proto)
 	afx_expect(tc, "ok");
 }
 
+#if defined(SOCK_NONBLOCK) || defined(SOCK_CLOEXEC)
 /* "yes" when every descriptor has the status flag or descriptor flag. */
 static const char *
 flags_set(const int *fds, int n, int nonblock)
@@ -109,6 +110,7 @@ flags_set(const int *fds, int n, int nonblock)
 	}
 	return ("yes");
 }
+#endif
 
 AFX_TC(stream, "cre.stream",
     "socket(AF_UNIX, SOCK_STREAM, 0) makes a socket")
