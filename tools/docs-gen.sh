@@ -181,11 +181,11 @@ EOF
 }
 
 gen_results() {
-	db=
-	for f in "$top"/_build/kyua/all.db "$top"/_build/kyua/conformance.db; do
-		[ -s "$f" ] || continue
-		if [ -z "$db" ] || [ "$f" -nt "$db" ]; then db=$f; fi
-	done
+	# The newer of the two runs that cover the conformance suite.
+	db=$(cd "$top/_build/kyua" 2>/dev/null &&
+	    ls -t all.db conformance.db 2>/dev/null | head -n 1)
+	[ -n "$db" ] && db=$top/_build/kyua/$db
+	[ -n "$db" ] && [ ! -s "$db" ] && db=
 	[ -n "$db" ] || die "no kyua results in $top/_build/kyua (run make or make test first)"
 	cat <<EOF
 ---

@@ -60,12 +60,16 @@ if [ "$(id -u)" -eq 0 ]; then
 		exit 2
 	fi
 	set -- "$@" -v "unprivileged_user=$unpriv"
-	if ! su "$unpriv" -s /bin/sh -c "test -r '$kyuafile' -a -r '$top/platforms/linux'" \
-	    >/dev/null 2>&1; then
+	# Linux's su takes the shell with -s; the BSDs' keeps ours with -m.
+	can_read="test -r '$kyuafile' -a -r '$top/platforms/linux'"
+	if ! { su "$unpriv" -s /bin/sh -c "$can_read" ||
+	    su -m "$unpriv" -c "$can_read"; } >/dev/null 2>&1; then
 		stage=$(mktemp -d "${TMPDIR:-/tmp}/afunix-stage.XXXXXX") || exit 2
 		trap 'rm -rf "$stage"' EXIT INT TERM
-		(cd "$top" && tar cf - --exclude=.git --exclude=_build .) |
-		    (cd "$stage" && tar xf -) || exit 2
+		for entry in "$top"/* "$top"/.[!.]*; do
+			case ${entry##*/} in .git|_build|'.[!.]*') continue ;; esac
+			cp -R "$entry" "$stage/" || exit 2
+		done
 		chmod -R a+rX "$stage" && chmod 755 "$stage"
 		kyuafile=$stage${kyuafile#"$top"}
 		datadir=${datadir:-$stage/platforms}
