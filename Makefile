@@ -14,6 +14,7 @@ SUBDIR=		tools conformance lessons
 SUBDIR_MUST_EXIST=	yes
 
 BUILDDIR?=	${.CURDIR}/_build
+NCPU!=		getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2
 RUN_SUITE=	sh ${.CURDIR}/tools/run-suite.sh -b ${BUILDDIR}
 
 .MAIN: main
@@ -43,7 +44,7 @@ docs: .PHONY
 	@cd ${.CURDIR} && ${.MAKE} all
 	@test -s ${BUILDDIR}/kyua/all.db || test -s ${BUILDDIR}/kyua/conformance.db || \
 	    ${RUN_SUITE} ${.CURDIR}/conformance/Kyuafile >/dev/null || true
-	@cd ${.CURDIR}/docs && ${.MAKE} BUILDDIR=${BUILDDIR} all
+	@cd ${.CURDIR}/docs && ${.MAKE} -j ${NCPU} BUILDDIR=${BUILDDIR} all
 
 # A PDF of the lessons, only where weasyprint is installed (never LaTeX).
 pdf: .PHONY
