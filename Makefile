@@ -7,6 +7,7 @@
 #	make lessons	build and run every lesson in order, narrated
 #	make docs	the HTML site, man pages and EPUB, into ${BUILDDIR}/docs
 #	make pdf	the lessons as a PDF, where weasyprint is installed
+#	make kernels	the suite on Debian's Linux kernels 5.10 to 7.x under qemu
 #	make install	PREFIX (/usr/local) and DESTDIR honoured; make uninstall
 #	make clean
 
@@ -25,9 +26,11 @@ main: .PHONY
 	@${RUN_SUITE} -t "conformance suite on this machine" \
 	    ${.CURDIR}/conformance/Kyuafile
 
-# The docs are built first: their checks are test cases of the suite.
+# The oldest and newest kernels run first and the docs are built next:
+# test cases of the suite check both.
 test check: .PHONY
-	@sh ${.CURDIR}/tools/deps.sh docs
+	@sh ${.CURDIR}/tools/deps.sh docs kernels
+	@cd ${.CURDIR} && ${.MAKE} kernels-ci
 	@cd ${.CURDIR} && ${.MAKE} docs
 	@${RUN_SUITE} -t "afunix: everything that must pass" ${.CURDIR}/Kyuafile
 
@@ -50,6 +53,18 @@ docs: .PHONY
 pdf: .PHONY
 	@cd ${.CURDIR} && ${.MAKE} docs
 	@cd ${.CURDIR}/docs && ${.MAKE} BUILDDIR=${BUILDDIR} pdf
+
+# Boot Debian's kernels (5.10 to the newest) in qemu, run the conformance
+# suite on each and hold it against the Linux data for its release.
+KERNELS?=	all
+kernels: .PHONY
+	@sh ${.CURDIR}/tools/deps.sh kernels
+	@cd ${.CURDIR} && ${.MAKE} all
+	@sh ${.CURDIR}/tools/kernels/run.sh -b ${BUILDDIR} ${KERNELS}
+
+# The oldest and the newest kernel, downloads included (make test).
+kernels-ci: .PHONY
+	@cd ${.CURDIR} && ${.MAKE} kernels KERNELS="oldest newest"
 
 PREFIX?=	/usr/local
 install: .PHONY

@@ -383,10 +383,23 @@ static size_t nnotes, capnotes;
 static size_t
 note_for(const struct afx_fact *f)
 {
-	char buf[AFX_LINE_MAX * 2];
-	size_t i;
+	char buf[AFX_LINE_MAX * 4], known[AFX_LINE_MAX * 2];
+	const char *k;
+	size_t i, n = 0;
 
-	snprintf(buf, sizeof(buf), "%s: %s", f->known, f->source);
+	/* "observed on 5.10, 6.1": a list a reader (and troff) can break. */
+	if (strncmp(f->known, "observed:", 9) == 0) {
+		n = (size_t)snprintf(known, sizeof(known), "observed on ");
+		for (k = f->known + 9; *k != '\0' && n + 3 < sizeof(known);
+		    k++) {
+			known[n++] = *k;
+			if (*k == ',')
+				known[n++] = ' ';
+		}
+		known[n] = '\0';
+	} else
+		snprintf(known, sizeof(known), "%s", f->known);
+	snprintf(buf, sizeof(buf), "%s: %s", known, f->source);
 	for (i = 0; i < nnotes; i++)
 		if (strcmp(notes[i], buf) == 0)
 			return (i + 1);
@@ -681,6 +694,9 @@ main(int argc, char *argv[])
 	while ((ch = getopt(argc, argv, "d:")) != -1)
 		switch (ch) {
 		case 'd':
+			/* Empty, "-d ''" would read /linux and the rest. */
+			if (*optarg == '\0')
+				errx(2, "-d: empty data directory name");
 			datadir = optarg;
 			break;
 		default:

@@ -4,19 +4,22 @@
 # prints the exact command and stops.  On the BSDs and macOS it names the
 # packages.  It never assumes that an earlier run installed anything.
 #
-#	deps.sh [-n] [docs]
+#	deps.sh [-n] [docs] [kernels]
 #
-# -n only reports.  "docs" adds what the documentation build needs.
+# -n only reports.  "docs" adds what the documentation build needs,
+# "kernels" what booting other Linux kernels under qemu needs.
 set -u
 
 prog=deps.sh
 report_only=0
 want_docs=0
+want_kernels=0
 for arg in "$@"; do
 	case $arg in
 	-n) report_only=1 ;;
 	docs) want_docs=1 ;;
-	*) echo "usage: $prog [-n] [docs]" >&2; exit 2 ;;
+	kernels) want_kernels=1 ;;
+	*) echo "usage: $prog [-n] [docs] [kernels]" >&2; exit 2 ;;
 	esac
 done
 
@@ -42,6 +45,14 @@ if [ "$want_docs" -eq 1 ]; then
 	need 'have groff' groff-base
 	need 'have man' man-db
 	need 'have chromium || have chromium-browser' chromium
+fi
+if [ "$want_kernels" -eq 1 ] && [ "$(uname -s)" = Linux ]; then
+	need 'have qemu-system-x86_64' qemu-system-x86
+	# The initramfs needs a busybox that runs with no libraries.
+	need 'have busybox && ldd "$(command -v busybox)" 2>&1 | grep -q "not a dynamic"' busybox-static
+	need 'have zstd' zstd
+	need 'have xz' xz-utils
+	need 'have readelf' binutils
 fi
 missing_deb=${missing_deb# }
 

@@ -82,6 +82,7 @@ fi
     set -- "$@" -v "test_suites.afunix.platform_version=$AFUNIX_PLATFORM_VERSION"
 [ -n "$datadir" ] && set -- "$@" -v "test_suites.afunix.datadir=$datadir"
 [ -d "$builddir/docs" ] && set -- "$@" -v "test_suites.afunix.docsdir=$builddir/docs"
+[ -d "$builddir/kernels/run" ] && set -- "$@" -v "test_suites.afunix.kernelsdir=$builddir/kernels"
 [ -n "${AFUNIX_RECORD:-}" ] &&
     set -- "$@" -v "test_suites.afunix.record=$AFUNIX_RECORD"
 
