@@ -74,6 +74,38 @@ install: .PHONY
 uninstall: .PHONY
 	@PREFIX=${PREFIX} DESTDIR=${DESTDIR} sh ${.CURDIR}/tools/install.sh uninstall
 
+# The reliability gates; each tool says what it checks.  make gates runs
+# them all, with STRESS_RUNS runs of the suite under stress.
+STRESS_RUNS?=	20
+FUZZ_SECONDS?=	60
+
+sanitize: .PHONY
+	@sh ${.CURDIR}/tools/sanitize.sh -b ${BUILDDIR}
+
+stress: .PHONY
+	@cd ${.CURDIR} && ${.MAKE} all
+	@sh ${.CURDIR}/tools/stress.sh -b ${BUILDDIR} -n ${STRESS_RUNS} \
+	    ${.CURDIR}/Kyuafile
+
+# subdir.mk makes "lint" recurse too: Makefile.inc makes that nothing.
+lint: .PHONY
+	@sh ${.CURDIR}/tools/lint.sh
+
+fuzz: .PHONY
+	@sh ${.CURDIR}/tools/fuzz.sh -b ${BUILDDIR} -t ${FUZZ_SECONDS}
+
+leaks: .PHONY
+	@cd ${.CURDIR}/lessons && ${.MAKE} all
+	@sh ${.CURDIR}/tools/leaks.sh -b ${BUILDDIR} ${.CURDIR}/lessons
+
+gates: .PHONY
+	@sh ${.CURDIR}/tools/deps.sh gates
+	@cd ${.CURDIR} && ${.MAKE} lint
+	@cd ${.CURDIR} && ${.MAKE} sanitize
+	@cd ${.CURDIR} && ${.MAKE} leaks
+	@cd ${.CURDIR} && ${.MAKE} fuzz
+	@cd ${.CURDIR} && ${.MAKE} stress
+
 clean: cleanbuild
 cleanbuild: .PHONY
 	rm -rf ${BUILDDIR}

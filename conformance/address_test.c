@@ -95,6 +95,25 @@ ATF_TC_BODY(sun_len_field, tc)
 	    "yes" : "no");
 }
 
+#ifdef SUN_LEN
+/*
+ * glibc's SUN_LEN takes the offset of sun_path as
+ * ((struct sockaddr_un *)0)->sun_path: a member access through a null
+ * pointer, undefined in C though every compiler gives the offset, and
+ * reported by clang's UBSan.  The macro is what is checked here, so it is
+ * called as the system defines it, in a function UBSan leaves alone.
+ */
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8)
+__attribute__((__no_sanitize__("undefined")))
+#endif
+static size_t
+system_sun_len(const struct sockaddr_un *sun)
+{
+
+	return ((size_t)SUN_LEN(sun));
+}
+#endif
+
 AFX_TC(sun_len_macro, "addr.sun_len_macro",
     "SUN_LEN counts the family and the path but not the NUL")
 ATF_TC_BODY(sun_len_macro, tc)
@@ -103,7 +122,7 @@ ATF_TC_BODY(sun_len_macro, tc)
 	struct sockaddr_un sun;
 
 	afx_sun(&sun, "xxx");
-	afx_expectf(tc, "%zu", (size_t)SUN_LEN(&sun));
+	afx_expectf(tc, "%zu", system_sun_len(&sun));
 #else
 	afx_expect(tc, "undefined");
 #endif
@@ -189,6 +208,8 @@ ATF_TC_BODY(addrlen_zero, tc)
 	int fd;
 
 	fd = afx_socket(SOCK_STREAM);
+	/* The NULL address is the point. */
+	/* cppcheck-suppress nullPointer */
 	afx_expect_rc(tc, bind(fd, NULL, 0));
 }
 

@@ -77,8 +77,13 @@ data_dir(const atf_tc_t *tc)
 	size_t i;
 	int n;
 
-	if (atf_tc_has_config_var(tc, "datadir"))
+	if (atf_tc_has_config_var(tc, "datadir")) {
+		/* Empty, it would make the data path absolute: "/linux". */
+		if (*atf_tc_get_config_var(tc, "datadir") == '\0')
+			atf_tc_fail("afunix: the kyua variable datadir is "
+			    "empty");
 		return (atf_tc_get_config_var(tc, "datadir"));
+	}
 	srcdir = atf_tc_get_config_var_wd(tc, "srcdir", ".");
 	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 		n = snprintf(dir, sizeof(dir), "%s/%s", srcdir, rel[i]);
@@ -116,6 +121,9 @@ load_platform(const atf_tc_t *tc)
 		release = atf_tc_get_config_var_wd(tc, "platform_version",
 		    u.release);
 	}
+	if (strlen(name) >= sizeof(plat.name))
+		atf_tc_fail("afunix: platform name of %zu bytes: no platform "
+		    "has one that long", strlen(name));
 	snprintf(plat.name, sizeof(plat.name), "%s", name);
 	snprintf(plat.release, sizeof(plat.release), "%s", release);
 	plat.has_version = afx_parse_version(release, &plat.version) == 0;

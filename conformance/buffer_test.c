@@ -27,7 +27,7 @@
 #include "afx.h"
 
 /* Enough to fill any buffer seen so far many times over, yet quick. */
-#define FILL_LIMIT	(64 * 1024 * 1024)
+#define FILL_LIMIT	((size_t)64 * 1024 * 1024)
 /* Single-byte writes after the first refusal, a bound of their own. */
 #define FILL_BYTES	65536
 /* A timeout short enough for a fast test, long enough to be one. */

@@ -42,6 +42,7 @@ static void
 verdict_init(struct verdict *v)
 {
 
+	memset(v, 0, sizeof(*v));
 	snprintf(v->what, sizeof(v->what), "ok");
 }
 

@@ -590,6 +590,9 @@ send_two(const atf_tc_t *tc, int first_n)
 		snprintf(res, sizeof(res), "%s", afx_errname(errno));
 	} else {
 		recv_ok(sv[1], &r, 1, sizeof(ctl), 0);
+		/* One more would have no file of ours to compare with. */
+		ATF_REQUIRE_MSG(r.nfds <= first_n + 1,
+		    "%d descriptors arrived, %d were sent", r.nfds, first_n + 1);
 		for (i = 0; i < r.nfds; i++)
 			ATF_REQUIRE(same_file(r.fds[i], f[first_n == 1 ? i :
 			    i + 1]));
@@ -928,7 +931,7 @@ send_n(int sv[2], int f, int n)
 static void
 max_per_message(int *max, int *err)
 {
-	int sv[2], f, lo, hi, mid, e;
+	int sv[2], f, lo, hi, mid;
 
 	pair_or_fail(SOCK_STREAM, sv);
 	f = make_file("f", "x");
@@ -937,7 +940,7 @@ max_per_message(int *max, int *err)
 	hi = MAX_SEARCH + 1;
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
-		if ((e = send_n(sv, f, mid)) == 0)
+		if (send_n(sv, f, mid) == 0)
 			lo = mid;
 		else
 			hi = mid;

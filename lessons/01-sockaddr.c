@@ -84,6 +84,25 @@ sun_set(struct sockaddr_un *sun, socklen_t *lenp, const char *path)
 	return (0);
 }
 
+#ifdef SUN_LEN
+/*
+ * glibc's `SUN_LEN` finds the offset of `sun_path` as
+ * `((struct sockaddr_un *)0)->sun_path`: a member access through a null
+ * pointer, undefined in C (UBSan reports it) though every compiler gives
+ * the right number; `offsetof`, as above, is the clean way.  The macro is
+ * shown as the system defines it, in a function UBSan leaves alone.
+ */
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8)
+__attribute__((__no_sanitize__("undefined")))
+#endif
+static size_t
+sun_len_macro(const struct sockaddr_un *sun)
+{
+
+	return ((size_t)SUN_LEN(sun));
+}
+#endif
+
 /* `./01-sockaddr PATH`: the address a path gets, or why it gets none. */
 static int
 explain(const char *path)
@@ -165,13 +184,13 @@ main(int argc, char *argv[])
 	    offsetof(struct sockaddr_un, sun_path), strlen(sun.sun_path), len);
 #ifdef SUN_LEN
 	say("SUN_LEN(&sun) = %zu (the same, without the NUL)",
-	    (size_t)SUN_LEN(&sun));
+	    sun_len_macro(&sun));
 #endif
 	say("strlen + sizeof(sun_family) = %zu (right here only by luck)",
 	    strlen(sun.sun_path) + sizeof(sun.sun_family));
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
 		err(1, "socket");
-	rc = said("bind(fd, \"demo.sock\", addrlen)",
+	rc = (int)said("bind(fd, \"demo.sock\", addrlen)",
 	    bind(fd, (struct sockaddr *)&sun, len));
 	check(rc == 0, "bind took the name");
 
@@ -193,7 +212,7 @@ main(int argc, char *argv[])
 	if (listen(fd, 1) == -1 || (fd2 = socket(AF_UNIX, SOCK_STREAM, 0)) ==
 	    -1)
 		err(1, "listen, socket");
-	rc = said("connect(fd2, \"demo.sock\", addrlen - 1)",
+	rc = (int)said("connect(fd2, \"demo.sock\", addrlen - 1)",
 	    connect(fd2, (struct sockaddr *)&sun, len - 1));
 	check(rc == 0, "with or without the NUL, the same socket");
 	close(fd2);
@@ -228,8 +247,9 @@ main(int argc, char *argv[])
 	    "no NUL", strlen(name), max, strnlen(p->sun_path, max));
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
 		err(1, "socket");
-	rc = said("bind(fd, the strncpy'd address, sizeof(struct sockaddr_un))",
-	    bind(fd, (struct sockaddr *)p, sizeof(*p)));
+	rc = (int)said("bind(fd, the strncpy'd address, "
+	    "sizeof(struct sockaddr_un))", bind(fd, (struct sockaddr *)p,
+	    sizeof(*p)));
 	memcpy(cut, name, max);
 	cut[max] = '\0';
 #ifdef __OpenBSD__

@@ -165,8 +165,11 @@ main(int argc, char *argv[])
 
 	if (argc == 3 && strcmp(argv[1], "server") == 0)
 		return (serve(argv[2]));
-	if (argc == 3 && strcmp(argv[1], "client") == 0)
-		return (probe(argv[2]) == 0 ? 0 : 1);
+	if (argc == 3 && strcmp(argv[1], "client") == 0) {
+		if (probe(argv[2]) == -1)
+			err(1, "connect %s", argv[2]);
+		return (0);
+	}
 	if (argc != 1) {
 		fprintf(stderr, "usage: 03-stale [server PATH | client PATH]\n");
 		return (2);

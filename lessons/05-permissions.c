@@ -126,8 +126,11 @@ main(int argc, char *argv[])
 	pid_t pid;
 	int fd[6], i, rc;
 
-	if (argc == 3 && strcmp(argv[1], "client") == 0)
-		return (try_connect("client", argv[2]) == 0 ? 0 : 1);
+	if (argc == 3 && strcmp(argv[1], "client") == 0) {
+		if (try_connect("client", argv[2]) == -1)
+			err(1, "connect %s", argv[2]);
+		return (0);
+	}
 	if (argc != 1) {
 		fprintf(stderr, "usage: 05-permissions [client PATH]\n");
 		return (2);

@@ -63,7 +63,7 @@
 
 #include "lesson.h"
 
-#define MAXTRY	(4 * 1024 * 1024)	/* bisection's upper end */
+#define MAXTRY	((size_t)4 << 20)	/* bisection's upper end */
 
 /* A datagram socket, non-blocking (so nothing here can hang), bound to me. */
 static int
@@ -149,7 +149,7 @@ main(int argc, char *argv[])
 	struct timespec t0, t1;
 	struct timeval tv = { .tv_sec = 0, .tv_usec = 100000 };
 	socklen_t optlen;
-	char buf[64], *big;
+	char buf[64], *big, *end;
 	ssize_t n, r[3];
 	size_t lo, hi, mid;
 	int srv, cli, sndbuf, sent, got, inorder, i, e;
@@ -298,7 +298,7 @@ main(int argc, char *argv[])
 	for (got = 0, inorder = 1; (n = recv(srv, buf, sizeof(buf) - 1, 0)) >
 	    0; got++) {
 		buf[n] = '\0';
-		if (atoi(buf) != got)
+		if (strtol(buf, &end, 10) != got || *end != '\0')
 			inorder = 0;
 	}
 	say("server: received %d datagrams", got);

@@ -164,6 +164,7 @@ recv_ids(int fd, struct who *w)
 	struct msghdr msg;
 	struct cmsghdr *c;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
 	char byte;
 	int found = 0;
 
@@ -173,8 +174,11 @@ recv_ids(int fd, struct who *w)
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = &iov, msg.msg_iovlen = 1;
 	msg.msg_control = u.b, msg.msg_controllen = sizeof(u);
-	if (recvmsg(fd, &msg, 0) != 1)
+	if ((n = recvmsg(fd, &msg, 0)) == -1)
 		err(1, "recvmsg");
+	if (n != 1)
+		errx(1, "recvmsg: %zd bytes instead of the grandchild's one",
+		    n);
 	if (msg.msg_flags & MSG_CTRUNC)
 		errx(1, "MSG_CTRUNC: control data was cut off");
 	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
@@ -250,7 +254,7 @@ main(int argc, char *argv[])
 		if ((c = fork()) == 0)
 			grandchild(s);
 		close(s);
-		_exit(c == -1);
+		_exit(c == -1 ? 1 : 0);
 	}
 	lesson_child_wait(c);
 	say("C (pid %ld) connected as uid %u, %sforked G and exited; it has "

@@ -160,6 +160,8 @@ summarize(double *v, int n)
 {
 	struct fig f;
 
+	if (n < 1)
+		errx(1, "no figures to summarize");
 	qsort(v, n, sizeof(*v), cmp);
 	f.min = v[0], f.max = v[n - 1];
 	f.med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
@@ -200,14 +202,14 @@ send_msg(int kind, int fd, const unsigned char *buf, size_t len)
 static int
 recv_msgs(int kind, int fd, long count, size_t size)
 {
-	long long left = (long long)count * size;
+	long long left = (long long)count * (long long)size;
 	ssize_t n;
 
 	while (left > 0) {
 		if (kind == DGRAM || kind == SEQPACKET) {
 			if (recv(fd, rbuf, maxsize, 0) != (ssize_t)size)
 				return (-1);
-			left -= size;
+			left -= (long long)size;
 		} else {
 			n = read(fd, rbuf, left < (long long)size ? left :
 			    (long long)size);
@@ -602,7 +604,7 @@ static void
 parse_kinds(char *arg)
 {
 	char *tok;
-	int k;
+	int k, n = 0;
 
 	memset(want, 0, sizeof(want));
 	for (tok = strtok(arg, ","); tok != NULL; tok = strtok(NULL, ",")) {
@@ -612,7 +614,10 @@ parse_kinds(char *arg)
 			errx(2, "unknown kind \"%s\": stream, seqpacket, "
 			    "dgram, tcp or pipe", tok);
 		want[k] = 1;
+		n++;
 	}
+	if (n == 0)
+		errx(2, "-k: no kinds given");
 }
 
 static void
@@ -745,8 +750,8 @@ main(int argc, char *argv[])
 	 * sends.  Neither is pinned.
 	 */
 	for (i = 0; i < nsizes; i++)
-		mc[i] = measure(run_copy, &sizes[i], (1L << 20) / sizes[i] +
-		    1);
+		mc[i] = measure(run_copy, &sizes[i], (1L << 20) /
+		    (long)sizes[i] + 1);
 	for (k = 0; k < NKINDS; k++) {
 		if (!want[k])
 			continue;
@@ -762,7 +767,7 @@ main(int argc, char *argv[])
 			r.size = sizes[i];
 			csw = cmsgs = 0;
 			tp[k][i] = measure(run_sink, &r, (256L << 10) /
-			    sizes[i] + 1);
+			    (long)sizes[i] + 1);
 			waits[k][i] = (double)csw / cmsgs;
 			have[k][i] = 1;
 		}

@@ -85,7 +85,7 @@ check(int ok, const char *fmt, ...)
 		lesson_misses++;
 }
 
-static inline void
+static inline void __attribute__((__noreturn__))
 lesson_exit(void)
 {
 
@@ -194,7 +194,7 @@ say_node(const char *path)
 }
 
 /* End a forked child: its verdict is its exit status. */
-static inline void
+static inline void __attribute__((__noreturn__))
 lesson_child_exit(void)
 {
 

@@ -20,20 +20,31 @@ datadir=
 baseline_release=
 while getopts d:r: opt; do
 	case $opt in
-	d) datadir=$OPTARG ;;
-	r) baseline_release=$OPTARG ;;
+	d) datadir=$OPTARG
+	   [ -n "$datadir" ] ||
+	       { echo "$prog: -d: empty directory name" >&2; exit 2; } ;;
+	r) baseline_release=$OPTARG
+	   [ -n "$baseline_release" ] ||
+	       { echo "$prog: -r: empty release" >&2; exit 2; } ;;
 	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
 platform=$1
+[ $# -lt 2 ] || [ -n "$2" ] ||
+    { echo "$prog: empty Kyuafile name" >&2; exit 2; }
 kyuafile=${2:-$top/conformance/Kyuafile}
 expect=$top/tools/afunix-expect
 [ -x "$expect" ] || { echo "$prog: $expect is not built" >&2; exit 2; }
 [ -f "$kyuafile" ] || { echo "$prog: $kyuafile: no such Kyuafile" >&2; exit 2; }
 set -- ${datadir:+-d "$datadir"}
 "$expect" "$@" keys >/dev/null || exit 2
+# An unknown platform or a release that is no release is refused here
+# (afunix-expect get exits 2), not after a whole run of the suite.
+# shellcheck disable=SC2086  # no release: no word
+msg=$("$expect" "$@" get "$platform" afunix.none $baseline_release 2>&1)
+[ $? -ne 2 ] || { echo "$prog: ${msg#afunix-expect: }" >&2; exit 2; }
 
 here=$(uname -s)
 case $here in
@@ -53,14 +64,18 @@ set -- -v "parallelism=$ncpu" -v "test_suites.afunix.platform=$platform"
 [ -n "$datadir" ] && set -- "$@" -v "test_suites.afunix.datadir=$datadir"
 [ -n "$baseline_release" ] &&
     set -- "$@" -v "test_suites.afunix.platform_version=$baseline_release"
-kyua --logfile="$work/log" "$@" test -k "$kyuafile" -r "$work/r.db" >/dev/null
-[ -s "$work/r.db" ] || { echo "$prog: kyua wrote no results (see its log)" >&2; cat "$work/log" >&2; exit 2; }
+kyua --logfile="$work/log" "$@" test -k "$kyuafile" -r "$work/r.db" \
+    >/dev/null 2>"$work/err"
+[ -s "$work/r.db" ] || {
+	echo "$prog: kyua wrote no results: $(tail -n 1 "$work/err")" >&2
+	exit 2
+}
 
 # test case -> key, and test case -> result
 kyua --logfile="$work/log2" list -v -k "$kyuafile" |
     awk '/^[^ ]/ { tc = $1 } /custom\.afunix\.key = / { print tc, $3 }' |
     sort >"$work/keys"
-kyua db-exec --no-headers -r "$work/r.db" \
+kyua --logfile="$work/log3" db-exec --no-headers -r "$work/r.db" \
     "SELECT p.relative_path || ':' || c.name || ' ' || r.result_type
      FROM test_results r
      JOIN test_cases c ON c.test_case_id = r.test_case_id
@@ -73,6 +88,7 @@ nexp=0 nobs=0 nwrong=0
 while read -r tc key result; do
 	[ "$result" = skipped ] && continue
 	mine=$("$expect" "$@" get "$here" "$key" "$release" 2>/dev/null) || mine="(none)"
+	# shellcheck disable=SC2086  # no release: no word
 	theirs=$("$expect" "$@" get "$platform" "$key" $baseline_release \
 	    2>/dev/null) || theirs="(none)"
 	want=passed

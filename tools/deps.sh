@@ -14,12 +14,14 @@ prog=deps.sh
 report_only=0
 want_docs=0
 want_kernels=0
+want_gates=0
 for arg in "$@"; do
 	case $arg in
 	-n) report_only=1 ;;
 	docs) want_docs=1 ;;
 	kernels) want_kernels=1 ;;
-	*) echo "usage: $prog [-n] [docs] [kernels]" >&2; exit 2 ;;
+	gates) want_gates=1 ;;
+	*) echo "usage: $prog [-n] [docs] [kernels] [gates]" >&2; exit 2 ;;
 	esac
 done
 
@@ -49,10 +51,19 @@ fi
 if [ "$want_kernels" -eq 1 ] && [ "$(uname -s)" = Linux ]; then
 	need 'have qemu-system-x86_64' qemu-system-x86
 	# The initramfs needs a busybox that runs with no libraries.
+	# shellcheck disable=SC2016  # need() evaluates the test itself
 	need 'have busybox && ldd "$(command -v busybox)" 2>&1 | grep -q "not a dynamic"' busybox-static
 	need 'have zstd' zstd
 	need 'have xz' xz-utils
 	need 'have readelf' binutils
+fi
+if [ "$want_gates" -eq 1 ]; then
+	need 'have shellcheck' shellcheck
+	need 'have cppcheck' cppcheck
+	need 'have clang-tidy' clang-tidy
+	need 'have valgrind' valgrind
+	# clang only recommends its runtime, which libFuzzer and ASan need.
+	need 'echo "int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; (void)n; return 0; }" | clang -x c -fsanitize=fuzzer,address,undefined -o /dev/null -' libclang-rt-dev
 fi
 missing_deb=${missing_deb# }
 

@@ -71,12 +71,12 @@ matrix_keys_body()
 	d=$(docsdir)
 	set --
 	if dd=$(atf_config_get datadir 2>/dev/null); then set -- -d "$dd"; fi
-	"$(top)/tools/afunix-expect" "$@" keys >keys || atf_fail "afunix-expect keys failed"
-	[ -s keys ] || atf_fail "no keys"
+	"$(top)/tools/afunix-expect" "$@" keys >keys.txt || atf_fail "afunix-expect keys failed"
+	[ -s keys.txt ] || atf_fail "no keys"
 	while read -r k; do
 		grep -q "<code>$k</code>" "$d/html/matrix.html" || atf_fail "matrix.html lacks $k"
 		grep -q "$k" "$d/man/afunix-platforms.7" || atf_fail "afunix-platforms.7 lacks $k"
-	done <keys
+	done <keys.txt
 }
 
 atf_test_case catalogue

@@ -14,7 +14,7 @@
 
 #include "expect.h"
 
-#define AFX_FILE_MAX	(4 * 1024 * 1024)
+#define AFX_FILE_MAX	((size_t)4 * 1024 * 1024)
 
 const char *const afx_platforms[] = {
 	"linux", "freebsd", "netbsd", "openbsd", "dragonfly", "macos",
@@ -444,6 +444,10 @@ afx_load(const char *path, struct afx_platform *p, char *err, size_t errlen)
 	int r;
 
 	memset(p, 0, sizeof(*p));
+	if (*path == '\0') {
+		seterr(err, errlen, "\"\"", 0, "empty file name");
+		return (-1);
+	}
 	if ((fp = fopen(path, "r")) == NULL) {
 		seterr(err, errlen, path, 0, "cannot open: %s",
 		    strerror(errno));
@@ -460,7 +464,7 @@ afx_load(const char *path, struct afx_platform *p, char *err, size_t errlen)
 		    strerror(errno));
 		r = -1;
 	} else if (len > AFX_FILE_MAX) {
-		seterr(err, errlen, path, 0, "larger than %d bytes",
+		seterr(err, errlen, path, 0, "larger than %zu bytes",
 		    AFX_FILE_MAX);
 		r = -1;
 	} else

@@ -66,6 +66,7 @@ do_install() {
 
 include('conformance/Kyuafile')"
 	put 444 "$top/conformance/Kyuafile" tests/afunix/conformance/Kyuafile
+	# shellcheck disable=SC2013  # program names are single words
 	for t in $(sed -n "s/.*atf_test_program{name='\([^']*\)'.*/\1/p" \
 	    "$top/conformance/Kyuafile"); do
 		put 555 "$top/conformance/$t" "tests/afunix/conformance/$t"

@@ -19,9 +19,11 @@ while getopts b: opt; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 1 ] || { echo "usage: $prog [-b builddir] out-file" >&2; exit 2; }
+[ $# -eq 1 ] && [ -n "$1" ] ||
+    { echo "usage: $prog [-b builddir] out-file" >&2; exit 2; }
 out=$1
-: >"$out.tmp" 2>/dev/null || { echo "$prog: cannot write $out" >&2; exit 2; }
+{ true >"$out.tmp"; } 2>/dev/null ||
+    { echo "$prog: cannot write $out" >&2; exit 2; }
 rm -f "$out.tmp"
 
 rec=$builddir/record
@@ -35,7 +37,7 @@ if grep -q '^[0-9]* passed, [1-9]' "$rec/run.log"; then
 	sed -n '/^Failures/,/^$/p' "$rec/run.log" >&2
 	exit 1
 fi
-kyua db-exec --no-headers -r "$db" \
+kyua --logfile="$rec/db-exec.log" db-exec --no-headers -r "$db" \
     "SELECT CAST(f.contents AS TEXT) FROM files f
      JOIN test_case_files t ON t.file_id = f.file_id
      WHERE t.file_name = '__STDOUT__'" |

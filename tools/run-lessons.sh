@@ -3,6 +3,8 @@
 # say which ones did not see what they teach.
 #	run-lessons.sh [lessons-dir]
 set -u
+[ $# -le 1 ] && { [ $# -eq 0 ] || [ -n "$1" ]; } ||
+    { echo "usage: run-lessons.sh [lessons-dir]" >&2; exit 2; }
 dir=${1:-$(dirname "$0")/../lessons}
 cd "$dir" || exit 2
 failed=

@@ -90,8 +90,10 @@ fi
 kyua --logfile="$log" "$@" test -k "$kyuafile" -r "$results"
 status=$?
 
+# kyua logs into ~/.kyua unless told: a user with no writable home (nobody)
+# would get no answer at all.
 count() {
-	kyua db-exec --no-headers -r "$results" \
+	kyua --logfile="$log.db" db-exec --no-headers -r "$results" \
 	    "SELECT COUNT(*) FROM test_results WHERE result_type IN ($1)" \
 	    2>/dev/null || echo 0
 }
@@ -103,7 +105,7 @@ if [ -s "$results" ]; then
 	if [ "$failed" -gt 0 ]; then
 		echo
 		echo "Failures ($failed):"
-		kyua db-exec --no-headers -r "$results" \
+		kyua --logfile="$log.db" db-exec --no-headers -r "$results" \
 		    "SELECT p.relative_path || ':' || c.name || '  ' ||
 			r.result_type || ': ' || COALESCE(r.result_reason, '')
 		     FROM test_results r
