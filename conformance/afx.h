@@ -77,4 +77,14 @@ mode_t	afx_mode(const char *path);
 /* Whether path exists, without following a final symlink. */
 int	afx_exists(const char *path);
 
+/* One line of Linux's /proc/net/unix. */
+struct afx_procline {
+	unsigned flags;
+	unsigned type;
+	unsigned state;
+	char	 path[256];
+};
+/* fd's line, found by inode: 0 found, 1 not there, -1 unreadable. */
+int	afx_proc_unix(int fd, struct afx_procline *pl);
+
 #endif

@@ -1096,59 +1096,14 @@ ATF_TC_BODY(peername, tc)
 		afx_expectf(tc, "%u", (unsigned)got);
 }
 
-/* One line of /proc/net/unix. */
-struct procline {
-	unsigned flags;
-	unsigned type;
-	unsigned state;
-	char	 path[256];
-};
-
-/*
- * Find the line of /proc/net/unix for fd by its inode: 0 when found, 1
- * when not there, -1 with errno when the file cannot be read.
- */
-static int
-proc_find(int fd, struct procline *pl)
-{
-	struct stat st;
-	char line[512];
-	unsigned long ino;
-	FILE *f;
-	int off, found = 1;
-
-	ATF_REQUIRE(fstat(fd, &st) == 0);
-	if ((f = fopen("/proc/net/unix", "r")) == NULL)
-		return (-1);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		off = 0;
-		/* The kernel writes these numbers: no overflow to catch. */
-		/* NOLINTNEXTLINE(cert-err34-c) */
-		if (sscanf(line, "%*s %*x %*x %x %x %x %lu%n", &pl->flags,
-		    &pl->type, &pl->state, &ino, &off) != 4 ||
-		    ino != (unsigned long)st.st_ino)
-			continue;
-		/* The path, if any, follows one space; drop the newline. */
-		pl->path[0] = '\0';
-		if (line[off] == ' ')
-			snprintf(pl->path, sizeof(pl->path), "%s",
-			    line + off + 1);
-		pl->path[strcspn(pl->path, "\n")] = '\0';
-		found = 0;
-		break;
-	}
-	ATF_REQUIRE(fclose(f) == 0);
-	return (found);
-}
-
 /* Flags-Type-St of fd's line, "-named" when it shows a path. */
 static void
 expect_proc(const atf_tc_t *tc, int fd)
 {
-	struct procline pl;
+	struct afx_procline pl;
 	int rc;
 
-	rc = proc_find(fd, &pl);
+	rc = afx_proc_unix(fd, &pl);
 	if (rc == -1)
 		afx_expect(tc, afx_errname(errno));
 	else if (rc == 1)

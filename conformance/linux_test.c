@@ -67,51 +67,6 @@ stream_pair(int *lfd, int *cfd, int *afd)
 	*afd = afx_accept(*lfd);
 }
 
-/* One line of /proc/net/unix. */
-struct procline {
-	unsigned flags;
-	unsigned type;
-	unsigned state;
-	char	 path[256];
-};
-
-/*
- * Find the line of /proc/net/unix for fd by its inode: 0 when found, 1
- * when not there, -1 with errno when the file cannot be read.
- */
-static int
-proc_find(int fd, struct procline *pl)
-{
-	struct stat st;
-	char line[512];
-	unsigned long ino;
-	FILE *f;
-	int off, found = 1;
-
-	ATF_REQUIRE(fstat(fd, &st) == 0);
-	if ((f = fopen("/proc/net/unix", "r")) == NULL)
-		return (-1);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		off = 0;
-		/* The kernel writes these numbers: no overflow to catch. */
-		/* NOLINTNEXTLINE(cert-err34-c) */
-		if (sscanf(line, "%*s %*x %*x %x %x %x %lu%n", &pl->flags,
-		    &pl->type, &pl->state, &ino, &off) != 4 ||
-		    ino != (unsigned long)st.st_ino)
-			continue;
-		/* The path, if any, follows one space; drop the newline. */
-		pl->path[0] = '\0';
-		if (line[off] == ' ')
-			snprintf(pl->path, sizeof(pl->path), "%s",
-			    line + off + 1);
-		pl->path[strcspn(pl->path, "\n")] = '\0';
-		found = 0;
-		break;
-	}
-	ATF_REQUIRE(fclose(f) == 0);
-	return (found);
-}
-
 /* Report a failed or empty look-up; return whether it was one. */
 static int
 proc_failed(const atf_tc_t *tc, int rc)
@@ -317,11 +272,11 @@ AFX_TC(proc_listener_path, "lnx.proc_listener_path",
     "/proc/net/unix shows a bound listener with the path it was bound to")
 ATF_TC_BODY(proc_listener_path, tc)
 {
-	struct procline pl;
+	struct afx_procline pl;
 	int lfd;
 
 	lfd = afx_listener("srv");
-	if (proc_failed(tc, proc_find(lfd, &pl)))
+	if (proc_failed(tc, afx_proc_unix(lfd, &pl)))
 		return;
 	afx_expect(tc, strcmp(pl.path, "srv") == 0 ? "same" : "other");
 }
@@ -330,11 +285,11 @@ AFX_TC(proc_listener_flags, "lnx.proc_listener_flags",
     "/proc/net/unix Flags, Type and St of a stream listener")
 ATF_TC_BODY(proc_listener_flags, tc)
 {
-	struct procline pl;
+	struct afx_procline pl;
 	int lfd;
 
 	lfd = afx_listener("srv");
-	if (proc_failed(tc, proc_find(lfd, &pl)))
+	if (proc_failed(tc, afx_proc_unix(lfd, &pl)))
 		return;
 	afx_expectf(tc, "%08x-%04x-%02x", pl.flags, pl.type, pl.state);
 }
@@ -343,11 +298,11 @@ AFX_TC(proc_accepted, "lnx.proc_accepted",
     "/proc/net/unix Flags, Type and St of an accepted stream socket")
 ATF_TC_BODY(proc_accepted, tc)
 {
-	struct procline pl;
+	struct afx_procline pl;
 	int lfd, cfd, afd;
 
 	stream_pair(&lfd, &cfd, &afd);
-	if (proc_failed(tc, proc_find(afd, &pl)))
+	if (proc_failed(tc, afx_proc_unix(afd, &pl)))
 		return;
 	afx_expectf(tc, "%08x-%04x-%02x", pl.flags, pl.type, pl.state);
 }
@@ -357,7 +312,7 @@ AFX_TC(proc_abstract, "lnx.proc_abstract",
 ATF_TC_BODY(proc_abstract, tc)
 {
 	struct sockaddr_un sun;
-	struct procline pl;
+	struct afx_procline pl;
 	char want[64];
 	socklen_t len;
 	int fd, n;
@@ -376,7 +331,7 @@ ATF_TC_BODY(proc_abstract, tc)
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
-	if (proc_failed(tc, proc_find(fd, &pl)))
+	if (proc_failed(tc, afx_proc_unix(fd, &pl)))
 		return;
 	afx_expect(tc, strcmp(pl.path, want) == 0 ? "at" : "other");
 }
