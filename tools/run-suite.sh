@@ -11,6 +11,8 @@
 # - AFUNIX_PLATFORM, AFUNIX_PLATFORM_VERSION, AFUNIX_DATADIR and
 #   AFUNIX_RECORD (yes) become the kyua variables platform,
 #   platform_version, datadir and record of the afunix test suite;
+# - the docs, kernels and gates directories of the build, where they
+#   exist, become docsdir, kernelsdir and gatesdir (make test makes them);
 # - prints each failure with its reason (which starts with the key), where
 #   the results are, and last "N passed, N failed, N skipped".
 # Exit status: 0 only when nothing failed or broke.
@@ -83,6 +85,7 @@ fi
 [ -n "$datadir" ] && set -- "$@" -v "test_suites.afunix.datadir=$datadir"
 [ -d "$builddir/docs" ] && set -- "$@" -v "test_suites.afunix.docsdir=$builddir/docs"
 [ -d "$builddir/kernels/run" ] && set -- "$@" -v "test_suites.afunix.kernelsdir=$builddir/kernels"
+[ -d "$builddir/gates" ] && set -- "$@" -v "test_suites.afunix.gatesdir=$builddir/gates"
 [ -n "${AFUNIX_RECORD:-}" ] &&
     set -- "$@" -v "test_suites.afunix.record=$AFUNIX_RECORD"
 
