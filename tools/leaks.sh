@@ -25,6 +25,8 @@ set -u
 
 prog=leaks.sh
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tools/lib.sh
+. "$top/tools/lib.sh"
 usage() { echo "usage: $prog [-b builddir] [lessons-dir]" >&2; exit 2; }
 builddir=$top/_build
 # A leading colon: a bad option gets our one line, not the shell's too.
@@ -61,24 +63,6 @@ for src in "$dir"/[0-9][0-9]-*.c; do
 	lessons="$lessons $l"
 done
 [ -n "$lessons" ] || { echo "$prog: no lessons in $dir" >&2; exit 2; }
-
-# Run sh command $2 as user $1: Linux's su takes the shell with -s, the
-# BSDs' keeps ours with -m.  Which one works is found once, with "true",
-# so that a command that fails is never run twice.
-as_user() {
-	if [ -z "${su_form:-}" ]; then
-		if su "$1" -s /bin/sh -c true >/dev/null 2>&1; then
-			su_form=s
-		else
-			su_form=m
-		fi
-	fi
-	if [ "$su_form" = s ]; then
-		su "$1" -s /bin/sh -c "$2"
-	else
-		SHELL=/bin/sh su -m "$1" -c "$2"
-	fi
-}
 
 # One log, one process: what is wrong in it, one line per finding.
 check_log() {

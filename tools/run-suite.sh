@@ -36,6 +36,8 @@ command -v kyua >/dev/null 2>&1 || {
 	echo "$prog: kyua is not installed (run: sh tools/deps.sh)" >&2; exit 2; }
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tools/lib.sh
+. "$top/tools/lib.sh"
 kyuafile=$(cd "$(dirname "$kyuafile")" && pwd)/$(basename "$kyuafile")
 [ -n "$builddir" ] || builddir=$top/_build
 mkdir -p "$builddir/kyua" || exit 2
@@ -62,16 +64,11 @@ if [ "$(id -u)" -eq 0 ]; then
 		exit 2
 	fi
 	set -- "$@" -v "unprivileged_user=$unpriv"
-	# Linux's su takes the shell with -s; the BSDs' keeps ours with -m.
-	can_read="test -r '$kyuafile' -a -r '$top/platforms/linux'"
-	if ! { su "$unpriv" -s /bin/sh -c "$can_read" ||
-	    su -m "$unpriv" -c "$can_read"; } >/dev/null 2>&1; then
+	if ! as_user "$unpriv" "test -r '$kyuafile' -a \
+	    -r '$top/platforms/linux'" >/dev/null 2>&1; then
 		stage=$(mktemp -d "${TMPDIR:-/tmp}/afunix-stage.XXXXXX") || exit 2
 		trap 'rm -rf "$stage"' EXIT INT TERM
-		for entry in "$top"/* "$top"/.[!.]*; do
-			case ${entry##*/} in .git|_build|'.[!.]*') continue ;; esac
-			cp -R "$entry" "$stage/" || exit 2
-		done
+		copy_tree "$top" "$stage" || exit 2
 		chmod -R a+rX "$stage" && chmod 755 "$stage"
 		kyuafile=$stage${kyuafile#"$top"}
 		datadir=${datadir:-$stage/platforms}

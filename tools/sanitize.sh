@@ -17,6 +17,8 @@ set -u
 prog=sanitize.sh
 usage() { echo "usage: $prog [-b builddir] [compiler ...]" >&2; exit 2; }
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tools/lib.sh
+. "$top/tools/lib.sh"
 builddir=$top/_build
 # A leading colon: a bad option gets our one line, not the shell's too.
 while getopts :b: opt; do
@@ -84,15 +86,6 @@ expect_commands() {
 		rc=$?
 		# 1 is an answer (diff: the platforms differ); more is not.
 		[ "$rc" -le 1 ] || { echo "afunix-expect $c: exit $rc"; return 1; }
-	done
-}
-
-# Copy the tree at $1 into the directory $2, less .git and _build (cp,
-# not tar --exclude: OpenBSD's tar has no --exclude).
-copy_tree() {
-	for entry in "$1"/* "$1"/.[!.]*; do
-		case ${entry##*/} in .git|_build|'.[!.]*') continue ;; esac
-		cp -R "$entry" "$2/" || return 1
 	done
 }
 

@@ -21,6 +21,8 @@ usage() {
 	exit 2
 }
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tools/lib.sh
+. "$top/tools/lib.sh"
 builddir=$top/_build
 runs=20
 jobs=4
@@ -50,33 +52,6 @@ esac
 case $kyuafile in
 *[[:space:]\'\"]*) echo "$prog: blanks or quotes in $kyuafile" >&2; exit 2 ;;
 esac
-
-# Run sh command $2 as user $1: Linux's su takes the shell with -s, the
-# BSDs' keeps ours with -m.  Which one works is found once, with "true",
-# so that a command that fails is never run twice.
-as_user() {
-	if [ -z "${su_form:-}" ]; then
-		if su "$1" -s /bin/sh -c true >/dev/null 2>&1; then
-			su_form=s
-		else
-			su_form=m
-		fi
-	fi
-	if [ "$su_form" = s ]; then
-		su "$1" -s /bin/sh -c "$2"
-	else
-		SHELL=/bin/sh su -m "$1" -c "$2"
-	fi
-}
-
-# Copy the tree at $1 into the directory $2, less .git and _build (cp,
-# not tar --exclude: OpenBSD's tar has no --exclude).
-copy_tree() {
-	for entry in "$1"/* "$1"/.[!.]*; do
-		case ${entry##*/} in .git|_build|'.[!.]*') continue ;; esac
-		cp -R "$entry" "$2/" || return 1
-	done
-}
 
 keep=$builddir/stress
 rm -rf "$keep"
