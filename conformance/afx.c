@@ -4,6 +4,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
 
@@ -330,6 +331,67 @@ afx_exists(const char *path)
 	ATF_REQUIRE_MSG(errno == ENOENT, "lstat(%s): %s", path,
 	    strerror(errno));
 	return (0);
+}
+
+int
+afx_try_pair(int type, int sv[2])
+{
+
+	return (socketpair(AF_UNIX, type, 0, sv));
+}
+
+void
+afx_pair(int type, int sv[2])
+{
+
+	ATF_REQUIRE_MSG(afx_try_pair(type, sv) == 0, "socketpair(%d): %s",
+	    type, strerror(errno));
+}
+
+void
+afx_send_str(int fd, const char *s, int flags)
+{
+	size_t len = strlen(s);
+
+	ATF_REQUIRE_MSG(send(fd, s, len, flags) == (ssize_t)len,
+	    "send(%s): %s", s, strerror(errno));
+}
+
+void
+afx_expect_len(const atf_tc_t *tc, ssize_t n)
+{
+
+	if (n == -1)
+		afx_expect(tc, afx_errname(errno));
+	else
+		afx_expectf(tc, "%zd", n);
+}
+
+void
+afx_expect_sent(const atf_tc_t *tc, ssize_t n)
+{
+
+	afx_expect(tc, n == -1 ? afx_errname(errno) : "ok");
+}
+
+ssize_t
+afx_recv_flags(int fd, size_t len, int flags, int *msg_flags)
+{
+	struct msghdr msg;
+	struct iovec iov;
+	char buf[64];
+	ssize_t n;
+
+	ATF_REQUIRE(len <= sizeof(buf));
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	n = recvmsg(fd, &msg, flags | MSG_DONTWAIT);
+	ATF_REQUIRE_MSG(n != -1, "recvmsg: %s", strerror(errno));
+	*msg_flags = msg.msg_flags;
+	return (n);
 }
 
 /*

@@ -77,6 +77,19 @@ mode_t	afx_mode(const char *path);
 /* Whether path exists, without following a final symlink. */
 int	afx_exists(const char *path);
 
+/* socketpair(AF_UNIX, type): 0, or -1 with errno, no assertion. */
+int	afx_try_pair(int type, int sv[2]);
+/* socketpair(AF_UNIX, type), asserting that it works. */
+void	afx_pair(int type, int sv[2]);
+/* Send all of the string s with the flags, asserting that it went. */
+void	afx_send_str(int fd, const char *s, int flags);
+/* The byte count of a call, or the name of its errno, as the outcome. */
+void	afx_expect_len(const atf_tc_t *tc, ssize_t n);
+/* "ok" for a send that went through, else the name of its errno. */
+void	afx_expect_sent(const atf_tc_t *tc, ssize_t n);
+/* recvmsg of at most len bytes, never blocking; *msg_flags as returned. */
+ssize_t	afx_recv_flags(int fd, size_t len, int flags, int *msg_flags);
+
 /* One line of Linux's /proc/net/unix. */
 struct afx_procline {
 	unsigned flags;

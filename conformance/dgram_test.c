@@ -27,23 +27,6 @@
 
 #define BIG	(1 << 20)	/* over every default datagram limit */
 
-static void
-pair(int sv[2])
-{
-
-	ATF_REQUIRE_MSG(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0,
-	    "socketpair(SOCK_DGRAM): %s", strerror(errno));
-}
-
-static void
-put(int fd, const char *s)
-{
-	size_t len = strlen(s);
-
-	ATF_REQUIRE_MSG(send(fd, s, len, MSG_DONTWAIT) == (ssize_t)len,
-	    "send(%s): %s", s, strerror(errno));
-}
-
 static ssize_t
 sendto_path(int fd, const char *s, const char *path)
 {
@@ -53,45 +36,6 @@ sendto_path(int fd, const char *s, const char *path)
 	len = afx_sun(&sun, path);
 	return (sendto(fd, s, strlen(s), MSG_DONTWAIT,
 	    (struct sockaddr *)&sun, len));
-}
-
-static void
-expect_len(const atf_tc_t *tc, ssize_t n)
-{
-
-	if (n == -1)
-		afx_expect(tc, afx_errname(errno));
-	else
-		afx_expectf(tc, "%zd", n);
-}
-
-/* "ok" for a send that went through, else the name of its errno. */
-static void
-expect_sent(const atf_tc_t *tc, ssize_t n)
-{
-
-	afx_expect(tc, n == -1 ? afx_errname(errno) : "ok");
-}
-
-/* recvmsg of at most len bytes; the flags the kernel handed back. */
-static ssize_t
-recv_flags(int fd, size_t len, int flags, int *msg_flags)
-{
-	struct msghdr msg;
-	struct iovec iov;
-	char buf[64];
-	ssize_t n;
-
-	ATF_REQUIRE(len <= sizeof(buf));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	n = recvmsg(fd, &msg, flags | MSG_DONTWAIT);
-	ATF_REQUIRE_MSG(n != -1, "recvmsg: %s", strerror(errno));
-	*msg_flags = msg.msg_flags;
-	return (n);
 }
 
 /* The flags of interest, by name, in a fixed order. */
@@ -153,10 +97,10 @@ ATF_TC_BODY(boundaries, tc)
 	char buf[64];
 	int sv[2];
 
-	pair(sv);
-	put(sv[0], "abc");
-	put(sv[0], "def");
-	expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT));
+	afx_pair(SOCK_DGRAM, sv);
+	afx_send_str(sv[0], "abc", MSG_DONTWAIT);
+	afx_send_str(sv[0], "def", MSG_DONTWAIT);
+	afx_expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT));
 }
 
 AFX_TC(trunc_flag, "dgr.trunc_flag",
@@ -166,9 +110,9 @@ ATF_TC_BODY(trunc_flag, tc)
 	ssize_t n;
 	int flags, sv[2];
 
-	pair(sv);
-	put(sv[0], "abcdef");
-	n = recv_flags(sv[1], 2, 0, &flags);
+	afx_pair(SOCK_DGRAM, sv);
+	afx_send_str(sv[0], "abcdef", MSG_DONTWAIT);
+	n = afx_recv_flags(sv[1], 2, 0, &flags);
 	ATF_REQUIRE_MSG(n == 2, "recvmsg returned %zd", n);
 	expect_flags(tc, flags);
 }
@@ -181,9 +125,9 @@ ATF_TC_BODY(trunc_discards_rest, tc)
 	ssize_t n;
 	int sv[2];
 
-	pair(sv);
-	put(sv[0], "abcdef");
-	put(sv[0], "xyz");
+	afx_pair(SOCK_DGRAM, sv);
+	afx_send_str(sv[0], "abcdef", MSG_DONTWAIT);
+	afx_send_str(sv[0], "xyz", MSG_DONTWAIT);
 	ATF_REQUIRE(recv(sv[1], buf, 2, MSG_DONTWAIT) == 2);
 	n = recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
 	ATF_REQUIRE_MSG(n != -1, "second recv: %s", strerror(errno));
@@ -198,9 +142,9 @@ ATF_TC_BODY(recv_msg_trunc, tc)
 	char buf[2];
 	int sv[2];
 
-	pair(sv);
-	put(sv[0], "abcdef");
-	expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_TRUNC |
+	afx_pair(SOCK_DGRAM, sv);
+	afx_send_str(sv[0], "abcdef", MSG_DONTWAIT);
+	afx_expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_TRUNC |
 	    MSG_DONTWAIT));
 }
 
@@ -212,10 +156,10 @@ ATF_TC_BODY(zero_delivered, tc)
 	ssize_t n;
 	int sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_DGRAM, sv);
 	n = send(sv[0], "", 0, MSG_DONTWAIT);
 	if (n != 0) {
-		expect_len(tc, n);
+		afx_expect_len(tc, n);
 		return;
 	}
 	n = recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
@@ -224,7 +168,7 @@ ATF_TC_BODY(zero_delivered, tc)
 	else if (n == 0 && recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) == -1)
 		afx_expect(tc, "delivered");
 	else
-		expect_len(tc, n);
+		afx_expect_len(tc, n);
 }
 
 AFX_TC(max_default, "dgr.max_default",
@@ -235,7 +179,7 @@ ATF_TC_BODY(max_default, tc)
 	char *buf;
 	int err, sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_DGRAM, sv);
 	ATF_REQUIRE((buf = calloc(1, BIG)) != NULL);
 	ATF_REQUIRE_MSG(try_size(sv, buf, BIG) == EMSGSIZE,
 	    "a datagram of %d bytes is not refused with EMSGSIZE", BIG);
@@ -264,7 +208,7 @@ ATF_TC_BODY(emsgsize_big, tc)
 	char *buf;
 	int err, sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_DGRAM, sv);
 	ATF_REQUIRE((buf = calloc(1, BIG)) != NULL);
 	err = try_size(sv, buf, BIG);
 	free(buf);
@@ -278,7 +222,7 @@ ATF_TC_BODY(emsgsize_at_sndbuf, tc)
 	char *buf;
 	int err, v, sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_DGRAM, sv);
 	v = set_sndbuf(sv[0], 4096);
 	printf("SO_SNDBUF 4096 reads back %d\n", v);
 	ATF_REQUIRE(v > 0 && v < BIG);
@@ -295,7 +239,7 @@ ATF_TC_BODY(full_nonblock, tc)
 	char buf[64];
 	int i, sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_DGRAM, sv);
 	memset(buf, 'x', sizeof(buf));
 	for (i = 0; i < 100000; i++)
 		if (send(sv[0], buf, sizeof(buf), MSG_DONTWAIT) == -1)
@@ -328,7 +272,7 @@ ATF_TC_BODY(connected_elsewhere, tc)
 	r = afx_bound(SOCK_DGRAM, "r");
 	(void)afx_bound(SOCK_DGRAM, "a");
 	ATF_REQUIRE(afx_try_connect(r, "a") == 0);
-	expect_sent(tc, sendto_path(afx_socket(SOCK_DGRAM), "b", "r"));
+	afx_expect_sent(tc, sendto_path(afx_socket(SOCK_DGRAM), "b", "r"));
 }
 
 AFX_TC(recv_only_from_peer, "dgr.recv_only_from_peer",
@@ -355,7 +299,8 @@ ATF_TC_BODY(sendto_connected_same, tc)
 {
 
 	(void)afx_bound(SOCK_DGRAM, "r");
-	expect_sent(tc, sendto_path(afx_connected(SOCK_DGRAM, "r"), "x", "r"));
+	afx_expect_sent(tc, sendto_path(afx_connected(SOCK_DGRAM, "r"), "x",
+	    "r"));
 }
 
 AFX_TC(sendto_connected_other, "dgr.sendto_connected_other",
@@ -372,7 +317,7 @@ ATF_TC_BODY(sendto_connected_other, tc)
 	if (n == 1)
 		/* Linux: it goes where sendto says, not to the peer. */
 		ATF_REQUIRE(recv(o, buf, sizeof(buf), MSG_DONTWAIT) == 1);
-	expect_sent(tc, n);
+	afx_expect_sent(tc, n);
 }
 
 AFX_TC(send_peer_closed, "dgr.send_peer_closed",
@@ -381,9 +326,9 @@ ATF_TC_BODY(send_peer_closed, tc)
 {
 	int sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_DGRAM, sv);
 	ATF_REQUIRE(close(sv[1]) == 0);
-	expect_sent(tc, send(sv[0], "x", 1, MSG_DONTWAIT));
+	afx_expect_sent(tc, send(sv[0], "x", 1, MSG_DONTWAIT));
 }
 
 AFX_TC(send_peer_closed_again, "dgr.send_peer_closed_again",
@@ -392,10 +337,10 @@ ATF_TC_BODY(send_peer_closed_again, tc)
 {
 	int sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_DGRAM, sv);
 	ATF_REQUIRE(close(sv[1]) == 0);
 	(void)send(sv[0], "x", 1, MSG_DONTWAIT);
-	expect_sent(tc, send(sv[0], "x", 1, MSG_DONTWAIT));
+	afx_expect_sent(tc, send(sv[0], "x", 1, MSG_DONTWAIT));
 }
 
 AFX_TC(send_receiver_closed, "dgr.send_receiver_closed",
@@ -407,7 +352,7 @@ ATF_TC_BODY(send_receiver_closed, tc)
 	r = afx_bound(SOCK_DGRAM, "r");
 	fd = afx_connected(SOCK_DGRAM, "r");
 	ATF_REQUIRE(close(r) == 0);
-	expect_sent(tc, send(fd, "x", 1, MSG_DONTWAIT));
+	afx_expect_sent(tc, send(fd, "x", 1, MSG_DONTWAIT));
 }
 
 AFX_TC(send_unconnected, "dgr.send_unconnected",
@@ -415,7 +360,7 @@ AFX_TC(send_unconnected, "dgr.send_unconnected",
 ATF_TC_BODY(send_unconnected, tc)
 {
 
-	expect_sent(tc, send(afx_socket(SOCK_DGRAM), "x", 1, MSG_DONTWAIT));
+	afx_expect_sent(tc, send(afx_socket(SOCK_DGRAM), "x", 1, MSG_DONTWAIT));
 }
 
 AFX_TC(read_peer_closed, "dgr.read_peer_closed",
@@ -425,9 +370,9 @@ ATF_TC_BODY(read_peer_closed, tc)
 	char buf[8];
 	int sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_DGRAM, sv);
 	ATF_REQUIRE(close(sv[1]) == 0);
-	expect_len(tc, recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT));
+	afx_expect_len(tc, recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT));
 }
 
 ATF_TP_ADD_TCS(tp)

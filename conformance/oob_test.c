@@ -22,14 +22,6 @@
 
 #include "afx.h"
 
-static void
-pair(int sv[2])
-{
-
-	ATF_REQUIRE_MSG(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0,
-	    "socketpair: %s", strerror(errno));
-}
-
 /*
  * Send s with MSG_OOB, so its last byte is the urgent one.  0, or -1
  * after reporting the errno as the test's outcome.
@@ -47,15 +39,6 @@ send_oob(const atf_tc_t *tc, int fd, const char *s)
 	}
 	ATF_REQUIRE_EQ((size_t)n, len);
 	return (0);
-}
-
-static void
-send_str(int fd, const char *s)
-{
-	size_t len = strlen(s);
-
-	ATF_REQUIRE_MSG(send(fd, s, len, 0) == (ssize_t)len, "send: %s",
-	    strerror(errno));
 }
 
 /*
@@ -144,7 +127,7 @@ ATF_TC_BODY(send_stream, tc)
 {
 	int sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_STREAM, sv);
 	afx_expect_rc(tc, (int)send(sv[0], "x", 1, MSG_OOB));
 }
 
@@ -155,7 +138,7 @@ ATF_TC_BODY(recv_byte, tc)
 	char buf[16];
 	int sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_STREAM, sv);
 	if (send_oob(tc, sv[0], "hello") == -1)
 		return;
 	afx_expect(tc, recv_str(sv[1], buf, sizeof(buf), MSG_OOB));
@@ -168,8 +151,8 @@ ATF_TC_BODY(recv_none, tc)
 	char buf[16];
 	int sv[2];
 
-	pair(sv);
-	send_str(sv[0], "hello");
+	afx_pair(SOCK_STREAM, sv);
+	afx_send_str(sv[0], "hello", 0);
 	afx_expect(tc, recv_str(sv[1], buf, sizeof(buf), MSG_OOB));
 }
 
@@ -180,7 +163,7 @@ ATF_TC_BODY(stops_at_mark, tc)
 	char buf[16];
 	int sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_STREAM, sv);
 	if (send_oob(tc, sv[0], "hello") == -1)
 		return;
 	afx_expect(tc, recv_str(sv[1], buf, sizeof(buf), 0));
@@ -193,7 +176,7 @@ ATF_TC_BODY(atmark, tc)
 	char buf[16];
 	int sv[2], before, after;
 
-	pair(sv);
+	afx_pair(SOCK_STREAM, sv);
 	if (send_oob(tc, sv[0], "hello") == -1)
 		return;
 	before = sockatmark(sv[1]);
@@ -213,7 +196,7 @@ ATF_TC_BODY(replaced, tc)
 	static const int flags[] = { 0, MSG_OOB };
 	int sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_STREAM, sv);
 	if (send_oob(tc, sv[0], "a") == -1)
 		return;
 	ATF_REQUIRE(send(sv[0], "b", 1, MSG_OOB) == 1);
@@ -227,10 +210,10 @@ ATF_TC_BODY(dropped, tc)
 	static const int flags[] = { 0, 0, MSG_OOB };
 	int sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_STREAM, sv);
 	if (send_oob(tc, sv[0], "hello") == -1)
 		return;
-	send_str(sv[0], "world");
+	afx_send_str(sv[0], "world", 0);
 	expect_reads(tc, sv[1], flags, 3);
 }
 
@@ -241,7 +224,7 @@ ATF_TC_BODY(oobinline, tc)
 	static const int flags[] = { 0, 0, MSG_OOB };
 	int sv[2], on = 1;
 
-	pair(sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(setsockopt(sv[1], SOL_SOCKET, SO_OOBINLINE, &on,
 	    sizeof(on)) == 0);
 	if (send_oob(tc, sv[0], "hello") == -1)
@@ -257,7 +240,7 @@ ATF_TC_BODY(peek, tc)
 	    MSG_OOB };
 	int sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_STREAM, sv);
 	if (send_oob(tc, sv[0], "hello") == -1)
 		return;
 	expect_reads(tc, sv[1], flags, 3);
@@ -273,7 +256,7 @@ ATF_TC_BODY(sigurg, tc)
 	sigemptyset(&set);
 	sigaddset(&set, SIGURG);
 	ATF_REQUIRE(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
-	pair(sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(fcntl(sv[1], F_SETOWN, getpid()) == 0);
 	if (send_oob(tc, sv[0], "x") == -1)
 		return;
@@ -287,7 +270,7 @@ ATF_TC_BODY(pollpri, tc)
 	char buf[16];
 	int sv[2], before;
 
-	pair(sv);
+	afx_pair(SOCK_STREAM, sv);
 	if (send_oob(tc, sv[0], "hello") == -1)
 		return;
 	before = pollpri(sv[1]);

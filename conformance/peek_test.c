@@ -22,30 +22,6 @@
 
 #include "afx.h"
 
-static int
-try_pair(int type, int sv[2])
-{
-
-	return (socketpair(AF_UNIX, type, 0, sv));
-}
-
-static void
-pair(int type, int sv[2])
-{
-
-	ATF_REQUIRE_MSG(try_pair(type, sv) == 0, "socketpair(%d): %s", type,
-	    strerror(errno));
-}
-
-static void
-send_str(int fd, const char *s)
-{
-	size_t len = strlen(s);
-
-	ATF_REQUIRE_MSG(send(fd, s, len, 0) == (ssize_t)len, "send: %s",
-	    strerror(errno));
-}
-
 /* recv into buf as a string (size includes the NUL): length or -1. */
 static ssize_t
 recv_str(int fd, char *buf, size_t size, int flags)
@@ -96,12 +72,12 @@ expect_first_message(const atf_tc_t *tc, int type)
 	char buf[64];
 	int sv[2];
 
-	if (try_pair(type, sv) == -1) {
+	if (afx_try_pair(type, sv) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
-	send_str(sv[0], "ab");
-	send_str(sv[0], "cdefghij");
+	afx_send_str(sv[0], "ab", 0);
+	afx_send_str(sv[0], "cdefghij", 0);
 	afx_expectf(tc, "%zd", recv_str(sv[1], buf, sizeof(buf), MSG_PEEK));
 }
 
@@ -112,7 +88,7 @@ expect_peek_off(const atf_tc_t *tc, int type)
 #ifdef SO_PEEK_OFF
 	int sv[2], off = 0;
 
-	if (try_pair(type, sv) == -1) {
+	if (afx_try_pair(type, sv) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
@@ -131,8 +107,8 @@ ATF_TC_BODY(stream_keeps, tc)
 	char a[16], b[16], c[16];
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
-	send_str(sv[0], "hello");
+	afx_pair(SOCK_STREAM, sv);
+	afx_send_str(sv[0], "hello", 0);
 	ATF_REQUIRE(recv_str(sv[1], a, sizeof(a), MSG_PEEK) == 5);
 	ATF_REQUIRE(recv_str(sv[1], b, sizeof(b), MSG_PEEK) == 5);
 	ATF_REQUIRE(recv_str(sv[1], c, sizeof(c), 0) == 5);
@@ -147,9 +123,9 @@ ATF_TC_BODY(stream_segments, tc)
 	char buf[64];
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
-	send_str(sv[0], "abc");
-	send_str(sv[0], "def");
+	afx_pair(SOCK_STREAM, sv);
+	afx_send_str(sv[0], "abc", 0);
+	afx_send_str(sv[0], "def", 0);
 	afx_expectf(tc, "%zd", recv_str(sv[1], buf, sizeof(buf), MSG_PEEK));
 }
 
@@ -177,8 +153,8 @@ ATF_TC_BODY(trunc_dgram, tc)
 	ssize_t n;
 	int sv[2];
 
-	pair(SOCK_DGRAM, sv);
-	send_str(sv[0], "abcdefgh");
+	afx_pair(SOCK_DGRAM, sv);
+	afx_send_str(sv[0], "abcdefgh", 0);
 	n = recv(sv[1], buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
 	if (n == -1) {
 		afx_expect(tc, afx_errname(errno));
@@ -198,8 +174,8 @@ ATF_TC_BODY(msg_flags, tc)
 	char buf[2], names[64];
 	int sv[2];
 
-	pair(SOCK_DGRAM, sv);
-	send_str(sv[0], "abcdefgh");
+	afx_pair(SOCK_DGRAM, sv);
+	afx_send_str(sv[0], "abcdefgh", 0);
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = buf;
 	iov.iov_len = sizeof(buf);
@@ -216,7 +192,7 @@ ATF_TC_BODY(dontwait_empty, tc)
 	char c;
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	afx_expect_rc(tc, (int)recv(sv[1], &c, 1, MSG_PEEK | MSG_DONTWAIT));
 }
 
@@ -252,13 +228,13 @@ ATF_TC_BODY(off_stream_advances, tc)
 	char a[5], b[5], c[5];
 	int sv[2], off = 0;
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	if (setsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off,
 	    sizeof(off)) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
-	send_str(sv[0], "aaaabbbb");
+	afx_send_str(sv[0], "aaaabbbb", 0);
 	ATF_REQUIRE(recv_str(sv[1], a, sizeof(a), MSG_PEEK) == 4);
 	ATF_REQUIRE(recv_str(sv[1], b, sizeof(b), MSG_PEEK) == 4);
 	/* A read takes from the head, whatever the peek offset. */
@@ -277,14 +253,14 @@ ATF_TC_BODY(off_dgram_advances, tc)
 	char a[3], b[9], c[9];
 	int sv[2], off = 0;
 
-	pair(SOCK_DGRAM, sv);
+	afx_pair(SOCK_DGRAM, sv);
 	if (setsockopt(sv[1], SOL_SOCKET, SO_PEEK_OFF, &off,
 	    sizeof(off)) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
-	send_str(sv[0], "aaaa");
-	send_str(sv[0], "bbbb");
+	afx_send_str(sv[0], "aaaa", 0);
+	afx_send_str(sv[0], "bbbb", 0);
 	(void)recv_str(sv[1], a, sizeof(a), MSG_PEEK);
 	(void)recv_str(sv[1], b, sizeof(b), MSG_PEEK);
 	(void)recv_str(sv[1], c, sizeof(c), MSG_PEEK);

@@ -51,62 +51,6 @@ have_seqpacket(const atf_tc_t *tc)
 }
 
 #ifdef SOCK_SEQPACKET
-static void
-pair(int sv[2])
-{
-
-	ATF_REQUIRE_MSG(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0,
-	    "socketpair(SOCK_SEQPACKET): %s", strerror(errno));
-}
-
-static void
-put(int fd, const char *s)
-{
-	size_t len = strlen(s);
-
-	ATF_REQUIRE_MSG(send(fd, s, len, MSG_DONTWAIT | MSG_NOSIGNAL) ==
-	    (ssize_t)len, "send(%s): %s", s, strerror(errno));
-}
-
-static void
-expect_len(const atf_tc_t *tc, ssize_t n)
-{
-
-	if (n == -1)
-		afx_expect(tc, afx_errname(errno));
-	else
-		afx_expectf(tc, "%zd", n);
-}
-
-/* "ok" for a send that went through, else the name of its errno. */
-static void
-expect_sent(const atf_tc_t *tc, ssize_t n)
-{
-
-	afx_expect(tc, n == -1 ? afx_errname(errno) : "ok");
-}
-
-/* recvmsg of at most len bytes; the flags the kernel handed back. */
-static ssize_t
-recv_flags(int fd, size_t len, int *msg_flags)
-{
-	struct msghdr msg;
-	struct iovec iov;
-	char buf[64];
-	ssize_t n;
-
-	ATF_REQUIRE(len <= sizeof(buf));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	n = recvmsg(fd, &msg, MSG_DONTWAIT);
-	ATF_REQUIRE_MSG(n != -1, "recvmsg: %s", strerror(errno));
-	*msg_flags = msg.msg_flags;
-	return (n);
-}
-
 /* A connected pair through a listener at "srv". */
 static void
 connect_pair(int *cfd, int *afd)
@@ -141,8 +85,8 @@ ATF_TC_BODY(listen_connect_accept, tc)
 	if (!have_seqpacket(tc))
 		return;
 	connect_pair(&cfd, &afd);
-	put(cfd, "ping");
-	put(afd, "pong");
+	afx_send_str(cfd, "ping", MSG_DONTWAIT | MSG_NOSIGNAL);
+	afx_send_str(afd, "pong", MSG_DONTWAIT | MSG_NOSIGNAL);
 	afx_expect(tc, recv(afd, buf, sizeof(buf), MSG_DONTWAIT) == 4 &&
 	    recv(cfd, buf, sizeof(buf), MSG_DONTWAIT) == 4 ? "ok" : "lost");
 #else
@@ -160,10 +104,10 @@ ATF_TC_BODY(boundaries, tc)
 
 	if (!have_seqpacket(tc))
 		return;
-	pair(sv);
-	put(sv[0], "abc");
-	put(sv[0], "def");
-	expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT));
+	afx_pair(SOCK_SEQPACKET, sv);
+	afx_send_str(sv[0], "abc", MSG_DONTWAIT | MSG_NOSIGNAL);
+	afx_send_str(sv[0], "def", MSG_DONTWAIT | MSG_NOSIGNAL);
+	afx_expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT));
 #else
 	(void)have_seqpacket(tc);
 #endif
@@ -180,9 +124,9 @@ ATF_TC_BODY(short_read_rest, tc)
 
 	if (!have_seqpacket(tc))
 		return;
-	pair(sv);
-	put(sv[0], "abcdef");
-	put(sv[0], "xyz");
+	afx_pair(SOCK_SEQPACKET, sv);
+	afx_send_str(sv[0], "abcdef", MSG_DONTWAIT | MSG_NOSIGNAL);
+	afx_send_str(sv[0], "xyz", MSG_DONTWAIT | MSG_NOSIGNAL);
 	ATF_REQUIRE(recv(sv[1], buf, 2, MSG_DONTWAIT) == 2);
 	n = recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
 	ATF_REQUIRE_MSG(n != -1, "second recv: %s", strerror(errno));
@@ -206,9 +150,9 @@ ATF_TC_BODY(short_read_flags, tc)
 
 	if (!have_seqpacket(tc))
 		return;
-	pair(sv);
-	put(sv[0], "abcdef");
-	ATF_REQUIRE(recv_flags(sv[1], 2, &flags) == 2);
+	afx_pair(SOCK_SEQPACKET, sv);
+	afx_send_str(sv[0], "abcdef", MSG_DONTWAIT | MSG_NOSIGNAL);
+	ATF_REQUIRE(afx_recv_flags(sv[1], 2, 0, &flags) == 2);
 	afx_expect(tc, (flags & MSG_TRUNC) != 0 ?
 	    ((flags & MSG_EOR) != 0 ? "MSG_TRUNC|MSG_EOR" : "MSG_TRUNC") :
 	    ((flags & MSG_EOR) != 0 ? "MSG_EOR" : "none"));
@@ -226,9 +170,9 @@ ATF_TC_BODY(eor_flag, tc)
 
 	if (!have_seqpacket(tc))
 		return;
-	pair(sv);
-	put(sv[0], "abc");
-	ATF_REQUIRE(recv_flags(sv[1], 64, &flags) == 3);
+	afx_pair(SOCK_SEQPACKET, sv);
+	afx_send_str(sv[0], "abc", MSG_DONTWAIT | MSG_NOSIGNAL);
+	ATF_REQUIRE(afx_recv_flags(sv[1], 64, 0, &flags) == 3);
 	afx_expect(tc, (flags & MSG_EOR) != 0 ? "set" : "clear");
 #else
 	(void)have_seqpacket(tc);
@@ -245,9 +189,9 @@ ATF_TC_BODY(recv_msg_trunc, tc)
 
 	if (!have_seqpacket(tc))
 		return;
-	pair(sv);
-	put(sv[0], "abcdef");
-	expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_TRUNC |
+	afx_pair(SOCK_SEQPACKET, sv);
+	afx_send_str(sv[0], "abcdef", MSG_DONTWAIT | MSG_NOSIGNAL);
+	afx_expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_TRUNC |
 	    MSG_DONTWAIT));
 #else
 	(void)have_seqpacket(tc);
@@ -265,10 +209,10 @@ ATF_TC_BODY(zero_length, tc)
 
 	if (!have_seqpacket(tc))
 		return;
-	pair(sv);
+	afx_pair(SOCK_SEQPACKET, sv);
 	n = send(sv[0], "", 0, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n != 0) {
-		expect_len(tc, n);
+		afx_expect_len(tc, n);
 		return;
 	}
 	n = recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
@@ -277,7 +221,7 @@ ATF_TC_BODY(zero_length, tc)
 	else if (n == 0 && recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) == -1)
 		afx_expect(tc, "delivered");
 	else
-		expect_len(tc, n);
+		afx_expect_len(tc, n);
 #else
 	(void)have_seqpacket(tc);
 #endif
@@ -293,9 +237,9 @@ ATF_TC_BODY(eof, tc)
 
 	if (!have_seqpacket(tc))
 		return;
-	pair(sv);
+	afx_pair(SOCK_SEQPACKET, sv);
 	ATF_REQUIRE(close(sv[1]) == 0);
-	expect_len(tc, recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT));
+	afx_expect_len(tc, recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT));
 #else
 	(void)have_seqpacket(tc);
 #endif
@@ -311,9 +255,9 @@ ATF_TC_BODY(eof_shut_wr, tc)
 
 	if (!have_seqpacket(tc))
 		return;
-	pair(sv);
+	afx_pair(SOCK_SEQPACKET, sv);
 	ATF_REQUIRE(shutdown(sv[1], SHUT_WR) == 0);
-	expect_len(tc, recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT));
+	afx_expect_len(tc, recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT));
 #else
 	(void)have_seqpacket(tc);
 #endif
@@ -329,10 +273,10 @@ ATF_TC_BODY(reset_unread, tc)
 
 	if (!have_seqpacket(tc))
 		return;
-	pair(sv);
-	put(sv[0], "abc");
+	afx_pair(SOCK_SEQPACKET, sv);
+	afx_send_str(sv[0], "abc", MSG_DONTWAIT | MSG_NOSIGNAL);
 	ATF_REQUIRE(close(sv[1]) == 0);
-	expect_len(tc, recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT));
+	afx_expect_len(tc, recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT));
 #else
 	(void)have_seqpacket(tc);
 #endif
@@ -351,14 +295,14 @@ ATF_TC_BODY(sendto_connected, tc)
 
 	if (!have_seqpacket(tc))
 		return;
-	pair(sv);
+	afx_pair(SOCK_SEQPACKET, sv);
 	len = afx_sun(&sun, "nowhere");
 	n = sendto(sv[0], "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL,
 	    (struct sockaddr *)&sun, len);
 	if (n == 1)
 		/* The address is ignored: the record went to the peer. */
 		ATF_REQUIRE(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) == 1);
-	expect_sent(tc, n);
+	afx_expect_sent(tc, n);
 #else
 	(void)have_seqpacket(tc);
 #endif
@@ -378,7 +322,7 @@ ATF_TC_BODY(sendto_unconnected, tc)
 	lfd = afx_bound(SOCK_SEQPACKET, "srv");
 	ATF_REQUIRE(listen(lfd, 8) == 0);
 	len = afx_sun(&sun, "srv");
-	expect_sent(tc, sendto(afx_socket(SOCK_SEQPACKET), "x", 1,
+	afx_expect_sent(tc, sendto(afx_socket(SOCK_SEQPACKET), "x", 1,
 	    MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&sun, len));
 #else
 	(void)have_seqpacket(tc);
@@ -397,7 +341,7 @@ ATF_TC_BODY(big_record, tc)
 
 	if (!have_seqpacket(tc))
 		return;
-	pair(sv);
+	afx_pair(SOCK_SEQPACKET, sv);
 	ATF_REQUIRE((buf = calloc(1, len)) != NULL);
 	n = send(sv[0], buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	free(buf);
@@ -420,7 +364,7 @@ ATF_TC_BODY(full_nonblock, tc)
 
 	if (!have_seqpacket(tc))
 		return;
-	pair(sv);
+	afx_pair(SOCK_SEQPACKET, sv);
 	memset(buf, 'x', sizeof(buf));
 	for (i = 0; i < 100000; i++)
 		if (send(sv[0], buf, sizeof(buf),

@@ -24,31 +24,6 @@
 
 #include "afx.h"
 
-/* A connected pair of the type: 0, or -1 with errno, no assertion. */
-static int
-try_pair(int type, int sv[2])
-{
-
-	return (socketpair(AF_UNIX, type, 0, sv));
-}
-
-static void
-pair(int type, int sv[2])
-{
-
-	ATF_REQUIRE_MSG(try_pair(type, sv) == 0, "socketpair(%d): %s", type,
-	    strerror(errno));
-}
-
-static void
-send_str(int fd, const char *s)
-{
-	size_t len = strlen(s);
-
-	ATF_REQUIRE_MSG(send(fd, s, len, 0) == (ssize_t)len, "send: %s",
-	    strerror(errno));
-}
-
 /*
  * A receive that cannot block: "eof" for 0, "data" when bytes came, or
  * the errno name.
@@ -147,8 +122,8 @@ ATF_TC_BODY(wr_peer_eof, tc)
 	char buf[16];
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
-	send_str(sv[0], "abc");
+	afx_pair(SOCK_STREAM, sv);
+	afx_send_str(sv[0], "abc", 0);
 	ATF_REQUIRE(shutdown(sv[0], SHUT_WR) == 0);
 	ATF_REQUIRE(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) == 3);
 	afx_expect(tc, recv_state(sv[1]));
@@ -160,7 +135,7 @@ ATF_TC_BODY(wr_own_send, tc)
 {
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(shutdown(sv[0], SHUT_WR) == 0);
 	afx_expect_rc(tc, (int)send(sv[0], "x", 1, MSG_NOSIGNAL));
 }
@@ -172,7 +147,7 @@ ATF_TC_BODY(wr_own_sigpipe, tc)
 	int sv[2];
 
 	block_sigpipe();
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(shutdown(sv[0], SHUT_WR) == 0);
 	ATF_REQUIRE(write(sv[0], "x", 1) == -1);
 	afx_expect(tc, sigpipe_taken());
@@ -184,7 +159,7 @@ ATF_TC_BODY(wr_still_receives, tc)
 {
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(shutdown(sv[0], SHUT_WR) == 0);
 	afx_expect_rc(tc, (int)send(sv[1], "x", 1, MSG_NOSIGNAL));
 	ATF_REQUIRE_STREQ(recv_state(sv[0]), "data");
@@ -196,7 +171,7 @@ ATF_TC_BODY(rd_own_recv, tc)
 {
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(shutdown(sv[0], SHUT_RD) == 0);
 	afx_expect(tc, recv_state(sv[0]));
 }
@@ -207,8 +182,8 @@ ATF_TC_BODY(rd_buffered_data, tc)
 {
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
-	send_str(sv[1], "abc");
+	afx_pair(SOCK_STREAM, sv);
+	afx_send_str(sv[1], "abc", 0);
 	ATF_REQUIRE(shutdown(sv[0], SHUT_RD) == 0);
 	afx_expect(tc, recv_state(sv[0]));
 }
@@ -219,7 +194,7 @@ ATF_TC_BODY(rd_peer_send, tc)
 {
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(shutdown(sv[0], SHUT_RD) == 0);
 	afx_expect_rc(tc, (int)send(sv[1], "x", 1, MSG_NOSIGNAL));
 }
@@ -254,7 +229,7 @@ ATF_TC_BODY(invalid_how, tc)
 {
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	afx_expect_rc(tc, shutdown(sv[0], 7));
 }
 
@@ -264,7 +239,7 @@ ATF_TC_BODY(closed_peer_epipe, tc)
 {
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(close(sv[1]) == 0);
 	afx_expect_rc(tc, (int)send(sv[0], "x", 1, MSG_NOSIGNAL));
 }
@@ -276,7 +251,7 @@ ATF_TC_BODY(closed_peer_sigpipe, tc)
 	int sv[2];
 
 	block_sigpipe();
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(close(sv[1]) == 0);
 	ATF_REQUIRE_MSG(write(sv[0], "x", 1) == -1 && errno == EPIPE,
 	    "write to a closed peer: %s", strerror(errno));
@@ -290,7 +265,7 @@ ATF_TC_BODY(nosignal, tc)
 	int sv[2];
 
 	block_sigpipe();
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(close(sv[1]) == 0);
 	ATF_REQUIRE(send(sv[0], "x", 1, MSG_NOSIGNAL) == -1);
 	afx_expect(tc, sigpipe_taken());
@@ -304,7 +279,7 @@ ATF_TC_BODY(so_nosigpipe, tc)
 	int sv[2], on = 1;
 
 	block_sigpipe();
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	if (setsockopt(sv[0], SOL_SOCKET, SO_NOSIGPIPE, &on,
 	    sizeof(on)) == -1) {
 		afx_expect(tc, afx_errname(errno));
@@ -324,7 +299,7 @@ ATF_TC_BODY(seqpacket_closed_peer, tc)
 {
 	int sv[2];
 
-	if (try_pair(SOCK_SEQPACKET, sv) == -1) {
+	if (afx_try_pair(SOCK_SEQPACKET, sv) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
@@ -339,7 +314,7 @@ ATF_TC_BODY(seqpacket_closed_peer_sigpipe, tc)
 	int sv[2];
 
 	block_sigpipe();
-	if (try_pair(SOCK_SEQPACKET, sv) == -1) {
+	if (afx_try_pair(SOCK_SEQPACKET, sv) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
@@ -355,7 +330,7 @@ ATF_TC_BODY(dgram_closed_peer, tc)
 	int sv[2];
 
 	block_sigpipe();
-	pair(SOCK_DGRAM, sv);
+	afx_pair(SOCK_DGRAM, sv);
 	ATF_REQUIRE(close(sv[1]) == 0);
 	afx_expect_rc(tc, (int)send(sv[0], "x", 1, MSG_NOSIGNAL));
 	/* No type but stream should signal; a surprise fails here. */
@@ -369,7 +344,7 @@ ATF_TC_BODY(poll_peer_closed, tc)
 	char buf[128];
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(close(sv[1]) == 0);
 	afx_expect(tc, poll_now(sv[0], buf, sizeof(buf)));
 }
@@ -381,7 +356,7 @@ ATF_TC_BODY(poll_peer_shut_wr, tc)
 	char buf[128];
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(shutdown(sv[1], SHUT_WR) == 0);
 	afx_expect(tc, poll_now(sv[0], buf, sizeof(buf)));
 }
@@ -393,7 +368,7 @@ ATF_TC_BODY(poll_own_shut_rd, tc)
 	char buf[128];
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(shutdown(sv[0], SHUT_RD) == 0);
 	afx_expect(tc, poll_now(sv[0], buf, sizeof(buf)));
 }
@@ -405,7 +380,7 @@ ATF_TC_BODY(poll_own_shut_rdwr, tc)
 	char buf[128];
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(shutdown(sv[0], SHUT_RDWR) == 0);
 	afx_expect(tc, poll_now(sv[0], buf, sizeof(buf)));
 }

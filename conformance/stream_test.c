@@ -23,42 +23,6 @@
 
 #include "afx.h"
 
-static void
-pair(int sv[2])
-{
-
-	ATF_REQUIRE_MSG(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0,
-	    "socketpair(SOCK_STREAM): %s", strerror(errno));
-}
-
-static void
-put(int fd, const char *s)
-{
-	size_t len = strlen(s);
-
-	ATF_REQUIRE_MSG(send(fd, s, len, MSG_NOSIGNAL) == (ssize_t)len,
-	    "send(%s): %s", s, strerror(errno));
-}
-
-/* The byte count of a call, or the name of its errno. */
-static void
-expect_len(const atf_tc_t *tc, ssize_t n)
-{
-
-	if (n == -1)
-		afx_expect(tc, afx_errname(errno));
-	else
-		afx_expectf(tc, "%zd", n);
-}
-
-/* "ok" for a send that went through, else the name of its errno. */
-static void
-expect_sent(const atf_tc_t *tc, ssize_t n)
-{
-
-	afx_expect(tc, n == -1 ? afx_errname(errno) : "ok");
-}
-
 AFX_TC(coalesce, "str.coalesce",
     "two writes of 3 bytes come back from one read of 64 as 6 bytes")
 ATF_TC_BODY(coalesce, tc)
@@ -66,10 +30,10 @@ ATF_TC_BODY(coalesce, tc)
 	char buf[64];
 	int sv[2];
 
-	pair(sv);
-	put(sv[0], "abc");
-	put(sv[0], "def");
-	expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT));
+	afx_pair(SOCK_STREAM, sv);
+	afx_send_str(sv[0], "abc", MSG_NOSIGNAL);
+	afx_send_str(sv[0], "def", MSG_NOSIGNAL);
+	afx_expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT));
 }
 
 AFX_TC(partial_read, "str.partial_read",
@@ -80,8 +44,8 @@ ATF_TC_BODY(partial_read, tc)
 	ssize_t n1, n2;
 	int sv[2];
 
-	pair(sv);
-	put(sv[0], "0123456789");
+	afx_pair(SOCK_STREAM, sv);
+	afx_send_str(sv[0], "0123456789", MSG_NOSIGNAL);
 	n1 = recv(sv[1], buf, 4, MSG_DONTWAIT);
 	ATF_REQUIRE_MSG(n1 == 4, "first read: %zd", n1);
 	n2 = recv(sv[1], buf + 4, sizeof(buf) - 4, MSG_DONTWAIT);
@@ -98,8 +62,8 @@ ATF_TC_BODY(trunc_flag, tc)
 	char buf[2];
 	int sv[2];
 
-	pair(sv);
-	put(sv[0], "abcdef");
+	afx_pair(SOCK_STREAM, sv);
+	afx_send_str(sv[0], "abcdef", MSG_NOSIGNAL);
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = buf;
 	iov.iov_len = sizeof(buf);
@@ -116,9 +80,9 @@ ATF_TC_BODY(recv_msg_trunc, tc)
 	char buf[2];
 	int sv[2];
 
-	pair(sv);
-	put(sv[0], "abcdef");
-	expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_TRUNC |
+	afx_pair(SOCK_STREAM, sv);
+	afx_send_str(sv[0], "abcdef", MSG_NOSIGNAL);
+	afx_expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_TRUNC |
 	    MSG_DONTWAIT));
 }
 
@@ -128,8 +92,8 @@ ATF_TC_BODY(zero_send, tc)
 {
 	int sv[2];
 
-	pair(sv);
-	expect_len(tc, send(sv[0], "", 0, MSG_NOSIGNAL));
+	afx_pair(SOCK_STREAM, sv);
+	afx_expect_len(tc, send(sv[0], "", 0, MSG_NOSIGNAL));
 }
 
 AFX_TC(zero_send_nothing_queued, "str.zero_send_nothing_queued",
@@ -139,9 +103,9 @@ ATF_TC_BODY(zero_send_nothing_queued, tc)
 	char buf[8];
 	int sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(send(sv[0], "", 0, MSG_NOSIGNAL) == 0);
-	expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT));
+	afx_expect_len(tc, recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT));
 }
 
 AFX_TC(zero_recv_empty, "str.zero_recv_empty",
@@ -151,8 +115,8 @@ ATF_TC_BODY(zero_recv_empty, tc)
 	char buf[8];
 	int sv[2];
 
-	pair(sv);
-	expect_len(tc, recv(sv[1], buf, 0, MSG_DONTWAIT));
+	afx_pair(SOCK_STREAM, sv);
+	afx_expect_len(tc, recv(sv[1], buf, 0, MSG_DONTWAIT));
 }
 
 AFX_TC(eof_after_close, "str.eof_after_close",
@@ -162,9 +126,9 @@ ATF_TC_BODY(eof_after_close, tc)
 	char buf[8];
 	int sv[2];
 
-	pair(sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(close(sv[1]) == 0);
-	expect_len(tc, recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT));
+	afx_expect_len(tc, recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT));
 }
 
 AFX_TC(reset_unread, "str.reset_unread",
@@ -174,10 +138,10 @@ ATF_TC_BODY(reset_unread, tc)
 	char buf[8];
 	int sv[2];
 
-	pair(sv);
-	put(sv[0], "abc");
+	afx_pair(SOCK_STREAM, sv);
+	afx_send_str(sv[0], "abc", MSG_NOSIGNAL);
 	ATF_REQUIRE(close(sv[1]) == 0);
-	expect_len(tc, recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT));
+	afx_expect_len(tc, recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT));
 }
 
 AFX_TC(sendto_connected, "str.sendto_connected",
@@ -192,7 +156,7 @@ ATF_TC_BODY(sendto_connected, tc)
 	cfd = afx_connected(SOCK_STREAM, "srv");
 	afd = afx_accept(lfd);
 	len = afx_sun(&sun, "srv");
-	expect_sent(tc, sendto(cfd, "x", 1, MSG_NOSIGNAL,
+	afx_expect_sent(tc, sendto(cfd, "x", 1, MSG_NOSIGNAL,
 	    (struct sockaddr *)&sun, len));
 	ATF_REQUIRE(close(afd) == 0);
 }
@@ -202,7 +166,7 @@ AFX_TC(send_unconnected, "str.send_unconnected",
 ATF_TC_BODY(send_unconnected, tc)
 {
 
-	expect_sent(tc, send(afx_socket(SOCK_STREAM), "x", 1, MSG_NOSIGNAL));
+	afx_expect_sent(tc, send(afx_socket(SOCK_STREAM), "x", 1, MSG_NOSIGNAL));
 }
 
 AFX_TC(sendto_unconnected, "str.sendto_unconnected",
@@ -214,7 +178,7 @@ ATF_TC_BODY(sendto_unconnected, tc)
 
 	(void)afx_listener("srv");
 	len = afx_sun(&sun, "srv");
-	expect_sent(tc, sendto(afx_socket(SOCK_STREAM), "x", 1, MSG_NOSIGNAL,
+	afx_expect_sent(tc, sendto(afx_socket(SOCK_STREAM), "x", 1, MSG_NOSIGNAL,
 	    (struct sockaddr *)&sun, len));
 }
 
@@ -224,7 +188,7 @@ ATF_TC_BODY(recv_unconnected, tc)
 {
 	char buf[8];
 
-	expect_len(tc, recv(afx_socket(SOCK_STREAM), buf, sizeof(buf),
+	afx_expect_len(tc, recv(afx_socket(SOCK_STREAM), buf, sizeof(buf),
 	    MSG_DONTWAIT));
 }
 
