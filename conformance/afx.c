@@ -334,6 +334,59 @@ afx_exists(const char *path)
 }
 
 int
+afx_probe_connect(int type, const char *path)
+{
+	int fd, rc, err;
+
+	fd = afx_socket(type);
+	rc = afx_try_connect(fd, path);
+	err = errno;
+	ATF_REQUIRE(close(fd) == 0);
+	errno = err;
+	return (rc);
+}
+
+int
+afx_probe_sendto(const char *path)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	ssize_t n;
+	int fd, err;
+
+	fd = afx_socket(SOCK_DGRAM);
+	len = afx_sun(&sun, path);
+	n = sendto(fd, "ping", 4, 0, (struct sockaddr *)&sun, len);
+	err = errno;
+	ATF_REQUIRE(close(fd) == 0);
+	if (n == -1) {
+		errno = err;
+		return (-1);
+	}
+	ATF_REQUIRE_EQ(n, 4);
+	return (0);
+}
+
+void
+afx_touch(const char *path)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ATF_REQUIRE_MSG(fd != -1, "create %s: %s", path, strerror(errno));
+	ATF_REQUIRE(close(fd) == 0);
+}
+
+void
+afx_nonblock(int fd)
+{
+	int fl;
+
+	ATF_REQUIRE((fl = fcntl(fd, F_GETFL)) != -1);
+	ATF_REQUIRE(fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0);
+}
+
+int
 afx_try_pair(int type, int sv[2])
 {
 

@@ -77,6 +77,15 @@ mode_t	afx_mode(const char *path);
 /* Whether path exists, without following a final symlink. */
 int	afx_exists(const char *path);
 
+/* connect() a fresh socket of the type to path, then close it: rc, errno. */
+int	afx_probe_connect(int type, const char *path);
+/* sendto() "ping" to path from a fresh unbound datagram socket: 0 or -1. */
+int	afx_probe_sendto(const char *path);
+/* Create path as a new empty file (mode 0644, O_EXCL) and close it. */
+void	afx_touch(const char *path);
+/* Set O_NONBLOCK on fd, asserting that it works. */
+void	afx_nonblock(int fd);
+
 /* socketpair(AF_UNIX, type): 0, or -1 with errno, no assertion. */
 int	afx_try_pair(int type, int sv[2]);
 /* socketpair(AF_UNIX, type), asserting that it works. */

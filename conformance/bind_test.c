@@ -38,16 +38,6 @@ try_bind(int type, const char *path)
 	return (rc);
 }
 
-static void
-make_file(const char *path)
-{
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	ATF_REQUIRE_MSG(fd != -1, "create %s: %s", path, strerror(errno));
-	ATF_REQUIRE(close(fd) == 0);
-}
-
 /* A socket file with no socket behind it any more. */
 static void
 make_stale(const char *path)
@@ -155,7 +145,7 @@ ATF_TC_BODY(existing_regular_file, tc)
 	struct stat st;
 	int rc;
 
-	make_file("file");
+	afx_touch("file");
 	rc = try_bind(SOCK_STREAM, "file");
 	ATF_REQUIRE(lstat("file", &st) == 0 && S_ISREG(st.st_mode));
 	afx_expect_rc(tc, rc);
@@ -243,7 +233,7 @@ AFX_TC(component_not_directory, "bind.component_not_directory",
 ATF_TC_BODY(component_not_directory, tc)
 {
 
-	make_file("file");
+	afx_touch("file");
 	afx_expect_rc(tc, try_bind(SOCK_STREAM, "file/sock"));
 }
 

@@ -36,51 +36,6 @@ listener_backlog(const char *path, int backlog)
 	return (fd);
 }
 
-static void
-set_nonblock(int fd)
-{
-	int fl;
-
-	ATF_REQUIRE((fl = fcntl(fd, F_GETFL)) != -1);
-	ATF_REQUIRE(fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0);
-}
-
-/* connect() a fresh socket of the type to path: 0 or -1 with errno. */
-static int
-try_connect(int type, const char *path)
-{
-	int fd, rc, err;
-
-	fd = afx_socket(type);
-	rc = afx_try_connect(fd, path);
-	err = errno;
-	ATF_REQUIRE(close(fd) == 0);
-	errno = err;
-	return (rc);
-}
-
-/* sendto() one datagram to path from a fresh unbound socket. */
-static int
-try_sendto(const char *path)
-{
-	struct sockaddr_un sun;
-	socklen_t len;
-	ssize_t n;
-	int fd, err;
-
-	fd = afx_socket(SOCK_DGRAM);
-	len = afx_sun(&sun, path);
-	n = sendto(fd, "ping", 4, 0, (struct sockaddr *)&sun, len);
-	err = errno;
-	ATF_REQUIRE(close(fd) == 0);
-	if (n == -1) {
-		errno = err;
-		return (-1);
-	}
-	ATF_REQUIRE_EQ(n, 4);
-	return (0);
-}
-
 /*
  * The outcome of a sendto to path for a datagram socket rfd: "ok" only
  * when the datagram arrived at rfd (without waiting: AF_UNIX delivers
@@ -92,7 +47,7 @@ expect_delivery(const atf_tc_t *tc, int rfd, const char *path)
 	char buf[8];
 	ssize_t n;
 
-	if (try_sendto(path) == -1) {
+	if (afx_probe_sendto(path) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
@@ -100,22 +55,12 @@ expect_delivery(const atf_tc_t *tc, int rfd, const char *path)
 	afx_expect(tc, n == 4 && memcmp(buf, "ping", 4) == 0 ? "ok" : "lost");
 }
 
-static void
-make_file(const char *path)
-{
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	ATF_REQUIRE_MSG(fd != -1, "create %s: %s", path, strerror(errno));
-	ATF_REQUIRE(close(fd) == 0);
-}
-
 AFX_TC(missing_path, "conn.missing_path",
     "connect to a path that does not exist")
 ATF_TC_BODY(missing_path, tc)
 {
 
-	afx_expect_rc(tc, try_connect(SOCK_STREAM, "nothing"));
+	afx_expect_rc(tc, afx_probe_connect(SOCK_STREAM, "nothing"));
 }
 
 AFX_TC(regular_file, "conn.regular_file",
@@ -123,8 +68,8 @@ AFX_TC(regular_file, "conn.regular_file",
 ATF_TC_BODY(regular_file, tc)
 {
 
-	make_file("file");
-	afx_expect_rc(tc, try_connect(SOCK_STREAM, "file"));
+	afx_touch("file");
+	afx_expect_rc(tc, afx_probe_connect(SOCK_STREAM, "file"));
 }
 
 AFX_TC(stale, "conn.stale",
@@ -133,7 +78,7 @@ ATF_TC_BODY(stale, tc)
 {
 
 	ATF_REQUIRE(close(afx_bound(SOCK_STREAM, "sock")) == 0);
-	afx_expect_rc(tc, try_connect(SOCK_STREAM, "sock"));
+	afx_expect_rc(tc, afx_probe_connect(SOCK_STREAM, "sock"));
 }
 
 AFX_TC(not_listening, "conn.not_listening",
@@ -142,7 +87,7 @@ ATF_TC_BODY(not_listening, tc)
 {
 
 	(void)afx_bound(SOCK_STREAM, "sock");
-	afx_expect_rc(tc, try_connect(SOCK_STREAM, "sock"));
+	afx_expect_rc(tc, afx_probe_connect(SOCK_STREAM, "sock"));
 }
 
 AFX_TC(stream_to_dgram, "conn.stream_to_dgram",
@@ -151,7 +96,7 @@ ATF_TC_BODY(stream_to_dgram, tc)
 {
 
 	(void)afx_bound(SOCK_DGRAM, "sock");
-	afx_expect_rc(tc, try_connect(SOCK_STREAM, "sock"));
+	afx_expect_rc(tc, afx_probe_connect(SOCK_STREAM, "sock"));
 }
 
 AFX_TC(dgram_to_stream, "conn.dgram_to_stream",
@@ -160,7 +105,7 @@ ATF_TC_BODY(dgram_to_stream, tc)
 {
 
 	(void)afx_listener("srv");
-	afx_expect_rc(tc, try_connect(SOCK_DGRAM, "srv"));
+	afx_expect_rc(tc, afx_probe_connect(SOCK_DGRAM, "srv"));
 }
 
 AFX_TC(sendto_type_mismatch, "conn.sendto_type_mismatch",
@@ -169,7 +114,7 @@ ATF_TC_BODY(sendto_type_mismatch, tc)
 {
 
 	(void)afx_listener("srv");
-	afx_expect_rc(tc, try_sendto("srv"));
+	afx_expect_rc(tc, afx_probe_sendto("srv"));
 }
 
 AFX_TC(backlog_full, "conn.backlog_full",
@@ -185,7 +130,7 @@ ATF_TC_BODY(backlog_full, tc)
 	for (n = 0; n < MAXCONN; n++) {
 		fds[n] = afx_socket(SOCK_STREAM);
 		/* Linux would otherwise sleep until an accept makes room. */
-		set_nonblock(fds[n]);
+		afx_nonblock(fds[n]);
 		if (afx_try_connect(fds[n], "srv") == -1) {
 			err = errno;
 			n++;
@@ -241,7 +186,7 @@ ATF_TC_BODY(dgram_stale, tc)
 {
 
 	ATF_REQUIRE(close(afx_bound(SOCK_DGRAM, "rcv")) == 0);
-	afx_expect_rc(tc, try_sendto("rcv"));
+	afx_expect_rc(tc, afx_probe_sendto("rcv"));
 }
 
 AFX_TC(dgram_via_symlink, "conn.dgram_via_symlink",
@@ -287,7 +232,7 @@ ATF_TC_BODY(dgram_unlinked, tc)
 
 	(void)afx_bound(SOCK_DGRAM, "rcv");
 	ATF_REQUIRE(unlink("rcv") == 0);
-	afx_expect_rc(tc, try_sendto("rcv"));
+	afx_expect_rc(tc, afx_probe_sendto("rcv"));
 }
 
 AFX_TC(dgram_connected_unlinked, "conn.dgram_connected_unlinked",

@@ -25,15 +25,6 @@
 /* More than any backlog the tests ask for, so a wrong kernel fails. */
 #define MAXCONN	32
 
-static void
-set_nonblock(int fd)
-{
-	int fl;
-
-	ATF_REQUIRE((fl = fcntl(fd, F_GETFL)) != -1);
-	ATF_REQUIRE(fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0);
-}
-
 static int
 is_nonblock(int fd)
 {
@@ -57,7 +48,7 @@ expect_admitted(const atf_tc_t *tc, const char *path)
 	for (n = 0; n < MAXCONN; n++) {
 		fds[n] = afx_socket(SOCK_STREAM);
 		/* Linux would otherwise sleep until an accept makes room. */
-		set_nonblock(fds[n]);
+		afx_nonblock(fds[n]);
 		if (afx_try_connect(fds[n], path) == -1) {
 			ATF_REQUIRE_MSG(errno == EAGAIN || errno == ECONNREFUSED,
 			    "connect %d: %s", n + 1, strerror(errno));
@@ -164,7 +155,7 @@ ATF_TC_BODY(accept_not_listening, tc)
 
 	fd = afx_bound(SOCK_STREAM, "sock");
 	/* If the kernel took it for a listener it must not block. */
-	set_nonblock(fd);
+	afx_nonblock(fd);
 	afx_expect_rc(tc, accept(fd, NULL, NULL));
 }
 
@@ -175,7 +166,7 @@ ATF_TC_BODY(accept_dgram, tc)
 	int fd;
 
 	fd = afx_bound(SOCK_DGRAM, "sock");
-	set_nonblock(fd);
+	afx_nonblock(fd);
 	afx_expect_rc(tc, accept(fd, NULL, NULL));
 }
 
@@ -186,7 +177,7 @@ ATF_TC_BODY(accept_nonblock_empty, tc)
 	int lfd;
 
 	lfd = afx_listener("srv");
-	set_nonblock(lfd);
+	afx_nonblock(lfd);
 	afx_expect_rc(tc, accept(lfd, NULL, NULL));
 }
 
@@ -198,7 +189,7 @@ ATF_TC_BODY(accept_inherits_nonblock, tc)
 	int lfd;
 
 	lfd = pending_listener();
-	set_nonblock(lfd);
+	afx_nonblock(lfd);
 	afx_expect(tc, is_nonblock(afx_accept(lfd)) ? "yes" : "no");
 }
 

@@ -28,38 +28,6 @@
 
 #include "afx.h"
 
-/* connect() a fresh socket of the type to path: 0 or -1 with errno. */
-static int
-try_connect(int type, const char *path)
-{
-	int fd, rc, err;
-
-	fd = afx_socket(type);
-	rc = afx_try_connect(fd, path);
-	err = errno;
-	ATF_REQUIRE(close(fd) == 0);
-	errno = err;
-	return (rc);
-}
-
-/* sendto() one datagram to path from a fresh unbound socket. */
-static int
-try_sendto(const char *path)
-{
-	struct sockaddr_un sun;
-	socklen_t len;
-	ssize_t n;
-	int fd, err;
-
-	fd = afx_socket(SOCK_DGRAM);
-	len = afx_sun(&sun, path);
-	n = sendto(fd, "ping", 4, 0, (struct sockaddr *)&sun, len);
-	err = errno;
-	ATF_REQUIRE(close(fd) == 0);
-	errno = err;
-	return (n == -1 ? -1 : 0);
-}
-
 static void
 chmod_or_fail(const char *path, mode_t mode)
 {
@@ -122,7 +90,7 @@ ATF_TC_BODY(connect_no_write, tc)
 
 	(void)afx_listener("srv");
 	chmod_or_fail("srv", 0555);
-	afx_expect_rc(tc, try_connect(SOCK_STREAM, "srv"));
+	afx_expect_rc(tc, afx_probe_connect(SOCK_STREAM, "srv"));
 }
 
 AFX_TC_USER(connect_write_only, "perm.connect_write_only", "unprivileged",
@@ -132,7 +100,7 @@ ATF_TC_BODY(connect_write_only, tc)
 
 	(void)afx_listener("srv");
 	chmod_or_fail("srv", 0222);
-	afx_expect_rc(tc, try_connect(SOCK_STREAM, "srv"));
+	afx_expect_rc(tc, afx_probe_connect(SOCK_STREAM, "srv"));
 }
 
 AFX_TC_USER(sendto_no_write, "perm.sendto_no_write", "unprivileged",
@@ -143,7 +111,7 @@ ATF_TC_BODY(sendto_no_write, tc)
 
 	(void)afx_bound(SOCK_DGRAM, "rcv");
 	chmod_or_fail("rcv", 0555);
-	afx_expect_rc(tc, try_sendto("rcv"));
+	afx_expect_rc(tc, afx_probe_sendto("rcv"));
 }
 
 AFX_TC_USER(dir_not_searchable, "perm.dir_not_searchable", "unprivileged",
@@ -155,7 +123,7 @@ ATF_TC_BODY(dir_not_searchable, tc)
 	ATF_REQUIRE(mkdir("d", 0755) == 0);
 	(void)afx_listener("d/srv");
 	chmod_or_fail("d", 0666);
-	rc = try_connect(SOCK_STREAM, "d/srv");
+	rc = afx_probe_connect(SOCK_STREAM, "d/srv");
 	chmod_or_fail("d", 0755);
 	afx_expect_rc(tc, rc);
 }
@@ -170,7 +138,7 @@ ATF_TC_BODY(dir_search_only, tc)
 	ATF_REQUIRE(mkdir("d", 0755) == 0);
 	(void)afx_listener("d/srv");
 	chmod_or_fail("d", 0111);
-	rc = try_connect(SOCK_STREAM, "d/srv");
+	rc = afx_probe_connect(SOCK_STREAM, "d/srv");
 	chmod_or_fail("d", 0755);
 	afx_expect_rc(tc, rc);
 }
@@ -185,7 +153,7 @@ ATF_TC_BODY(umask_at_bind, tc)
 	fd = afx_listener("srv");
 	/* Only the umask of bind counts, not the connecting process's. */
 	umask(0);
-	afx_expect_rc(tc, try_connect(SOCK_STREAM, "srv"));
+	afx_expect_rc(tc, afx_probe_connect(SOCK_STREAM, "srv"));
 	ATF_REQUIRE(close(fd) == 0);
 }
 
@@ -196,10 +164,10 @@ ATF_TC_BODY(chmod_revokes, tc)
 {
 
 	(void)afx_listener("srv");
-	ATF_REQUIRE_MSG(try_connect(SOCK_STREAM, "srv") == 0, "connect: %s",
-	    strerror(errno));
+	ATF_REQUIRE_MSG(afx_probe_connect(SOCK_STREAM, "srv") == 0,
+	    "connect: %s", strerror(errno));
 	chmod_or_fail("srv", 0555);
-	afx_expect_rc(tc, try_connect(SOCK_STREAM, "srv"));
+	afx_expect_rc(tc, afx_probe_connect(SOCK_STREAM, "srv"));
 }
 
 AFX_TC(existing_connection, "perm.existing_connection",
@@ -225,7 +193,7 @@ ATF_TC_BODY(root_bypass_socket, tc)
 
 	(void)afx_listener("srv");
 	chmod_or_fail("srv", 0);
-	afx_expect_rc(tc, try_connect(SOCK_STREAM, "srv"));
+	afx_expect_rc(tc, afx_probe_connect(SOCK_STREAM, "srv"));
 }
 
 AFX_TC_USER(root_bypass_dir, "perm.root_bypass_dir", "root",
@@ -237,7 +205,7 @@ ATF_TC_BODY(root_bypass_dir, tc)
 	ATF_REQUIRE(mkdir("d", 0755) == 0);
 	(void)afx_listener("d/srv");
 	chmod_or_fail("d", 0);
-	rc = try_connect(SOCK_STREAM, "d/srv");
+	rc = afx_probe_connect(SOCK_STREAM, "d/srv");
 	chmod_or_fail("d", 0755);
 	afx_expect_rc(tc, rc);
 }

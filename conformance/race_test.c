@@ -75,15 +75,6 @@ check_call(struct verdict *v, const char *call, int rc, int err,
 		verdict_bad(v, call, afx_errname(err));
 }
 
-static void
-nonblock(int fd)
-{
-	int fl;
-
-	ATF_REQUIRE((fl = fcntl(fd, F_GETFL)) != -1);
-	ATF_REQUIRE(fcntl(fd, F_SETFL, fl | O_NONBLOCK) != -1);
-}
-
 /* Send one byte with the descriptors fds[0..n-1]: 0 or -1 and errno. */
 static int
 send_fds(int fd, const int *fds, int n)
@@ -232,7 +223,7 @@ rights_round(struct verdict *v, int type, int keep, const int *errs)
 	ATF_REQUIRE(close(sv[1]) == 0);
 	/* Start sending only when the child runs, so that the two overlap. */
 	(void)read(sv[0], &c, 1);
-	nonblock(sv[0]);
+	afx_nonblock(sv[0]);
 	fds[0] = p[1];
 	fds[1] = sv[0];
 	for (j = 0; j < SENDS; j++) {
@@ -350,7 +341,7 @@ ATF_TC_BODY(connect_vs_listener_close, tc)
 	before = afx_count_fds();
 	for (i = 0; i < ITER && strcmp(v.what, "ok") == 0; i++) {
 		lfd = afx_listener("srv");
-		nonblock(lfd);
+		afx_nonblock(lfd);
 		ATF_REQUIRE(pipe(p) == 0);
 		pid = fork();
 		ATF_REQUIRE(pid != -1);
@@ -420,7 +411,7 @@ ATF_TC_BODY(sendto_vs_rebind, tc)
 		_exit(0);
 	}
 	s = afx_socket(SOCK_DGRAM);
-	nonblock(s);
+	afx_nonblock(s);
 	/* Bounded even if the child never ends: it is killed by its alarm. */
 	for (k = 0; k < 64 * ITER && !done; k++) {
 		rc = (int)sendto(s, "d", 1, 0, (struct sockaddr *)&sun, len);
