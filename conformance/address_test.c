@@ -58,16 +58,6 @@ getsockname_len_after_bind(socklen_t addrlen)
 	return (addrlen);
 }
 
-/* A connected pair through a listener at "srv"; the client is unbound. */
-static void
-connect_pair(int *lfd, int *cfd, int *afd)
-{
-
-	*lfd = afx_listener("srv");
-	*cfd = afx_connected(SOCK_STREAM, "srv");
-	*afd = afx_accept(*lfd);
-}
-
 AFX_TC(sun_path_size, "addr.sun_path_size",
     "sun_path holds 108 bytes on Linux, 104 on the BSDs and macOS")
 ATF_TC_BODY(sun_path_size, tc)
@@ -425,7 +415,7 @@ ATF_TC_BODY(getpeername_client, tc)
 	socklen_t len = sizeof(a);
 	int lfd, cfd, afd;
 
-	connect_pair(&lfd, &cfd, &afd);
+	afx_stream_pair(&lfd, &cfd, &afd);
 	memset(&a, 0, sizeof(a));
 	ATF_REQUIRE(getpeername(cfd, (struct sockaddr *)&a, &len) == 0);
 	afx_expect(tc, names_srv(&a, len));
@@ -439,7 +429,7 @@ ATF_TC_BODY(getsockname_accepted, tc)
 	socklen_t len;
 	int lfd, cfd, afd;
 
-	connect_pair(&lfd, &cfd, &afd);
+	afx_stream_pair(&lfd, &cfd, &afd);
 	len = bound_name_len(afd, &a);
 	afx_expect(tc, names_srv(&a, len));
 }
@@ -468,7 +458,7 @@ ATF_TC_BODY(getpeername_accepted_unbound_len, tc)
 	socklen_t len = sizeof(a);
 	int lfd, cfd, afd;
 
-	connect_pair(&lfd, &cfd, &afd);
+	afx_stream_pair(&lfd, &cfd, &afd);
 	ATF_REQUIRE(getpeername(afd, (struct sockaddr *)&a, &len) == 0);
 	afx_expectf(tc, "%u", (unsigned)len);
 }
@@ -482,7 +472,7 @@ ATF_TC_BODY(getpeername_after_peer_close, tc)
 	char c;
 	int lfd, cfd, afd;
 
-	connect_pair(&lfd, &cfd, &afd);
+	afx_stream_pair(&lfd, &cfd, &afd);
 	ATF_REQUIRE(close(afd) == 0);
 	/* EOF proves the close has reached the client before we ask. */
 	ATF_REQUIRE_EQ(read(cfd, &c, 1), 0);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -386,6 +387,94 @@ afx_nonblock(int fd)
 	ATF_REQUIRE(fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0);
 }
 
+void
+afx_stream_pair(int *lfd, int *cfd, int *afd)
+{
+
+	*lfd = afx_listener("srv");
+	*cfd = afx_connected(SOCK_STREAM, "srv");
+	*afd = afx_accept(*lfd);
+}
+
+void
+afx_await_input(int fd)
+{
+	struct pollfd p;
+
+	p.fd = fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	ATF_REQUIRE_MSG(poll(&p, 1, 2000) == 1, "nothing arrived in 2 s");
+}
+
+void
+afx_close2(int sv[2])
+{
+
+	ATF_REQUIRE(close(sv[0]) == 0);
+	ATF_REQUIRE(close(sv[1]) == 0);
+}
+
+void
+afx_pipe(int p[2])
+{
+
+	ATF_REQUIRE_MSG(pipe(p) == 0, "pipe: %s", strerror(errno));
+}
+
+void
+afx_leak_check(int base)
+{
+	int now = afx_count_fds();
+
+	ATF_REQUIRE_MSG(now == base, "descriptor leak: %d open, %d before",
+	    now, base);
+}
+
+/*
+ * Whether the pipe whose read end is rfd has lost its last writer within
+ * ms milliseconds: poll is the bound, never a sleep.
+ */
+int
+afx_pipe_closed(int rfd, int ms)
+{
+	struct pollfd pfd;
+	char c;
+	int rc;
+
+	pfd.fd = rfd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	rc = poll(&pfd, 1, ms);
+	ATF_REQUIRE_MSG(rc != -1, "poll: %s", strerror(errno));
+	if (rc == 0)
+		return (0);
+	return (read(rfd, &c, 1) == 0);
+}
+
+int
+afx_same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	ATF_REQUIRE(fstat(a, &sa) == 0);
+	ATF_REQUIRE(fstat(b, &sb) == 0);
+	return (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+}
+
+int
+afx_make_file(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ATF_REQUIRE_MSG(fd != -1, "open %s: %s", path, strerror(errno));
+	ATF_REQUIRE(write(fd, text, len) == (ssize_t)len);
+	ATF_REQUIRE(lseek(fd, 0, SEEK_SET) == 0);
+	return (fd);
+}
+
 int
 afx_try_pair(int type, int sv[2])
 {
@@ -398,6 +487,27 @@ afx_pair(int type, int sv[2])
 {
 
 	ATF_REQUIRE_MSG(afx_try_pair(type, sv) == 0, "socketpair(%d): %s",
+	    type, strerror(errno));
+}
+
+int
+afx_try_pair_nb(int type, int sv[2])
+{
+	int i;
+
+	if (socketpair(AF_UNIX, type, 0, sv) == -1)
+		return (-1);
+	for (i = 0; i < 2; i++)
+		ATF_REQUIRE(fcntl(sv[i], F_SETFL,
+		    fcntl(sv[i], F_GETFL) | O_NONBLOCK) == 0);
+	return (0);
+}
+
+void
+afx_pair_nb(int type, int sv[2])
+{
+
+	ATF_REQUIRE_MSG(afx_try_pair_nb(type, sv) == 0, "socketpair(%d): %s",
 	    type, strerror(errno));
 }
 

@@ -86,10 +86,30 @@ void	afx_touch(const char *path);
 /* Set O_NONBLOCK on fd, asserting that it works. */
 void	afx_nonblock(int fd);
 
+/* A stream pair via a listener at "srv" (client unbound): l, c, accepted. */
+void	afx_stream_pair(int *lfd, int *cfd, int *afd);
+/* Poll fd for input 2 s at most, failing when nothing arrived. */
+void	afx_await_input(int fd);
+/* Close both ends of a pair, asserting that it works. */
+void	afx_close2(int sv[2]);
+/* pipe(), asserting that it works. */
+void	afx_pipe(int p[2]);
+/* Fail when the count of open descriptors is not base any more. */
+void	afx_leak_check(int base);
+/* Whether pipe read end rfd sees end-of-file within ms ms (poll bound). */
+int	afx_pipe_closed(int rfd, int ms);
+/* Whether descriptors a and b are the same file (device and inode). */
+int	afx_same_file(int a, int b);
+/* Create path (0600) holding text; open read-write at offset 0. */
+int	afx_make_file(const char *path, const char *text);
 /* socketpair(AF_UNIX, type): 0, or -1 with errno, no assertion. */
 int	afx_try_pair(int type, int sv[2]);
 /* socketpair(AF_UNIX, type), asserting that it works. */
 void	afx_pair(int type, int sv[2]);
+/* A socketpair with both ends O_NONBLOCK: 0, or -1 with errno. */
+int	afx_try_pair_nb(int type, int sv[2]);
+/* The same, asserting that it works. */
+void	afx_pair_nb(int type, int sv[2]);
 /* Send all of the string s with the flags, asserting that it went. */
 void	afx_send_str(int fd, const char *s, int flags);
 /* The byte count of a call, or the name of its errno, as the outcome. */

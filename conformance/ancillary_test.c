@@ -114,103 +114,6 @@ union bigaddr {
 	char	 bytes[512];
 };
 
-/* A socketpair of the type, non-blocking so that no test can hang. */
-static void
-pair_nb(int type, int sv[2])
-{
-	int i;
-
-	ATF_REQUIRE_MSG(socketpair(AF_UNIX, type, 0, sv) == 0,
-	    "socketpair(%d): %s", type, strerror(errno));
-	for (i = 0; i < 2; i++)
-		ATF_REQUIRE(fcntl(sv[i], F_SETFL,
-		    fcntl(sv[i], F_GETFL) | O_NONBLOCK) == 0);
-}
-
-static void
-close2(int sv[2])
-{
-
-	ATF_REQUIRE(close(sv[0]) == 0);
-	ATF_REQUIRE(close(sv[1]) == 0);
-}
-
-static void
-make_pipe(int p[2])
-{
-
-	ATF_REQUIRE_MSG(pipe(p) == 0, "pipe: %s", strerror(errno));
-}
-
-/* A file in the work directory holding text, open for reading and writing. */
-static int
-make_file(const char *path, const char *text)
-{
-	size_t len = strlen(text);
-	int fd;
-
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ATF_REQUIRE_MSG(fd != -1, "open %s: %s", path, strerror(errno));
-	ATF_REQUIRE(write(fd, text, len) == (ssize_t)len);
-	ATF_REQUIRE(lseek(fd, 0, SEEK_SET) == 0);
-	return (fd);
-}
-
-static int
-same_file(int a, int b)
-{
-	struct stat sa, sb;
-
-	ATF_REQUIRE(fstat(a, &sa) == 0);
-	ATF_REQUIRE(fstat(b, &sb) == 0);
-	return (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
-}
-
-/*
- * Whether the pipe whose read end is rfd has lost its last writer within
- * ms milliseconds: poll is the bound, never a sleep.
- */
-static int
-pipe_closed(int rfd, int ms)
-{
-	struct pollfd pfd;
-	char c;
-	int rc;
-
-	pfd.fd = rfd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	rc = poll(&pfd, 1, ms);
-	ATF_REQUIRE_MSG(rc != -1, "poll: %s", strerror(errno));
-	if (rc == 0)
-		return (0);
-	return (read(rfd, &c, 1) == 0);
-}
-
-#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
-    defined(__OpenBSD__)
-/* A bounded wait for input, so that a lost message fails, not hangs. */
-static void
-await_input(int fd)
-{
-	struct pollfd p;
-
-	p.fd = fd;
-	p.events = POLLIN;
-	p.revents = 0;
-	ATF_REQUIRE_MSG(poll(&p, 1, 2000) == 1, "nothing arrived in 2 s");
-}
-#endif
-
-static void
-leak_check(int base)
-{
-	int now = afx_count_fds();
-
-	ATF_REQUIRE_MSG(now == base, "descriptor leak: %d open, %d before",
-	    now, base);
-}
-
 /* Fill a control buffer with one SCM_RIGHTS message of n descriptors. */
 static size_t
 put_rights(union ctl *ctl, const int *fds, int n)
@@ -351,14 +254,14 @@ pass_over_pair(int fd, int *err)
 	int sv[2];
 
 	*err = 0;
-	pair_nb(SOCK_STREAM, sv);
+	afx_pair_nb(SOCK_STREAM, sv);
 	if (send_rights(sv[0], &fd, 1, "x", 1, 0) == -1) {
 		*err = errno;
-		close2(sv);
+		afx_close2(sv);
 		return (-1);
 	}
 	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
-	close2(sv);
+	afx_close2(sv);
 	ATF_REQUIRE_MSG(r.nfds == 1, "the descriptor did not arrive");
 	return (r.fds[0]);
 }
@@ -371,14 +274,14 @@ ATF_TC_BODY(pass_directory, tc)
 	int base, d, got, m, err;
 
 	base = afx_count_fds();
-	m = make_file("marker", "m");
+	m = afx_make_file("marker", "m");
 	ATF_REQUIRE(close(m) == 0);
 	d = open(".", O_RDONLY | O_DIRECTORY);
 	ATF_REQUIRE_MSG(d != -1, "open .: %s", strerror(errno));
 	got = pass_over_pair(d, &err);
 	if (got == -1) {
 		res = afx_errname(err);
-	} else if (!same_file(got, d)) {
+	} else if (!afx_same_file(got, d)) {
 		res = "other_file";
 		ATF_REQUIRE(close(got) == 0);
 	} else {
@@ -390,7 +293,7 @@ ATF_TC_BODY(pass_directory, tc)
 		ATF_REQUIRE(close(got) == 0);
 	}
 	ATF_REQUIRE(close(d) == 0);
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -403,7 +306,7 @@ ATF_TC_BODY(pass_o_path, tc)
 	int base, f, got, fl, err;
 
 	base = afx_count_fds();
-	f = make_file("f", "x");
+	f = afx_make_file("f", "x");
 	ATF_REQUIRE(close(f) == 0);
 	f = open("f", O_PATH);
 	ATF_REQUIRE_MSG(f != -1, "open O_PATH: %s", strerror(errno));
@@ -413,12 +316,12 @@ ATF_TC_BODY(pass_o_path, tc)
 	} else {
 		fl = fcntl(got, F_GETFL);
 		ATF_REQUIRE(fl != -1);
-		res = !same_file(got, f) ? "other_file" : (fl & O_PATH) ?
+		res = !afx_same_file(got, f) ? "other_file" : (fl & O_PATH) ?
 		    "same_file" : "not_o_path";
 		ATF_REQUIRE(close(got) == 0);
 	}
 	ATF_REQUIRE(close(f) == 0);
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 #else
 	afx_expect(tc, "unsupported");
@@ -437,7 +340,7 @@ ATF_TC_BODY(pass_event_queue, tc)
 	base = afx_count_fds();
 	q = epoll_create1(0);
 	ATF_REQUIRE_MSG(q != -1, "epoll_create1: %s", strerror(errno));
-	make_pipe(p);
+	afx_pipe(p);
 	got = pass_over_pair(q, &err);
 	if (got == -1) {
 		res = afx_errname(err);
@@ -453,8 +356,8 @@ ATF_TC_BODY(pass_event_queue, tc)
 		ATF_REQUIRE(close(got) == 0);
 	}
 	ATF_REQUIRE(close(q) == 0);
-	close2(p);
-	leak_check(base);
+	afx_close2(p);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 #elif defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || \
     defined(__DragonFly__) || defined(__APPLE__)
@@ -466,7 +369,7 @@ ATF_TC_BODY(pass_event_queue, tc)
 	base = afx_count_fds();
 	q = kqueue();
 	ATF_REQUIRE_MSG(q != -1, "kqueue: %s", strerror(errno));
-	make_pipe(p);
+	afx_pipe(p);
 	got = pass_over_pair(q, &err);
 	if (got == -1) {
 		res = afx_errname(err);
@@ -482,8 +385,8 @@ ATF_TC_BODY(pass_event_queue, tc)
 		ATF_REQUIRE(close(got) == 0);
 	}
 	ATF_REQUIRE(close(q) == 0);
-	close2(p);
-	leak_check(base);
+	afx_close2(p);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 #else
 	afx_expect(tc, "unsupported");
@@ -522,7 +425,7 @@ ATF_TC_BODY(pass_memfd_seals, tc)
 		ATF_REQUIRE(close(got) == 0);
 	}
 	ATF_REQUIRE(close(m) == 0);
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 #else
 	afx_expect(tc, "unsupported");
@@ -560,7 +463,7 @@ ATF_TC_BODY(pass_listener, tc)
 		ATF_REQUIRE(close(c) == 0);
 		ATF_REQUIRE(close(got) == 0);
 	}
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -577,17 +480,17 @@ to_closed_peer(const atf_tc_t *tc, int type)
 	int base, sv[2], p[2], err;
 
 	base = afx_count_fds();
-	pair_nb(type, sv);
-	make_pipe(p);
+	afx_pair_nb(type, sv);
+	afx_pipe(p);
 	ATF_REQUIRE(close(sv[1]) == 0);
 	n = send_rights(sv[0], &p[1], 1, "x", 1, 0);
 	err = errno;
 	ATF_REQUIRE(close(p[1]) == 0);
 	snprintf(res, sizeof(res), "%s+%s", n == -1 ? afx_errname(err) :
-	    "sent", pipe_closed(p[0], 1000) ? "released" : "held");
+	    "sent", afx_pipe_closed(p[0], 1000) ? "released" : "held");
 	ATF_REQUIRE(close(sv[0]) == 0);
 	ATF_REQUIRE(close(p[0]) == 0);
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -616,8 +519,8 @@ ATF_TC_BODY(full_queue_dontwait, tc)
 	int base, sv[2], p[2], i, err;
 
 	base = afx_count_fds();
-	pair_nb(SOCK_DGRAM, sv);
-	make_pipe(p);
+	afx_pair_nb(SOCK_DGRAM, sv);
+	afx_pipe(p);
 	/* Fill the queue with one-byte datagrams until the kernel says no. */
 	for (i = 0; i < 100000; i++)
 		if (send(sv[0], "f", 1, MSG_DONTWAIT) == -1)
@@ -630,7 +533,7 @@ ATF_TC_BODY(full_queue_dontwait, tc)
 	ATF_REQUIRE(close(p[1]) == 0);
 	if (n == -1) {
 		snprintf(res, sizeof(res), "%s+%s", afx_errname(err),
-		    pipe_closed(p[0], 1000) ? "released" : "held");
+		    afx_pipe_closed(p[0], 1000) ? "released" : "held");
 	} else {
 		/* Sent after all: it waits behind the filler, not an error. */
 		snprintf(res, sizeof(res), "sent");
@@ -638,9 +541,9 @@ ATF_TC_BODY(full_queue_dontwait, tc)
 	/* Empty the queue (closing drops whatever is left anyway). */
 	while (recv(sv[1], &c, 1, MSG_DONTWAIT) == 1)
 		continue;
-	close2(sv);
+	afx_close2(sv);
 	ATF_REQUIRE(close(p[0]) == 0);
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -654,10 +557,10 @@ ATF_TC_BODY(cloexec_many, tc)
 	int base, sv[2], f[3], i, fl, set = 0;
 
 	base = afx_count_fds();
-	pair_nb(SOCK_STREAM, sv);
+	afx_pair_nb(SOCK_STREAM, sv);
 	for (i = 0; i < 3; i++) {
 		snprintf(name, sizeof(name), "f%d", i);
-		f[i] = make_file(name, name);
+		f[i] = afx_make_file(name, name);
 	}
 	ATF_REQUIRE(send_rights(sv[0], f, 3, "x", 1, 0) == 1);
 	recv_rights(sv[1], &r, 1, CMSG_SPACE(3 * sizeof(int)),
@@ -665,13 +568,13 @@ ATF_TC_BODY(cloexec_many, tc)
 	if (r.n == -1) {
 		for (i = 0; i < 3; i++)
 			ATF_REQUIRE(close(f[i]) == 0);
-		close2(sv);
+		afx_close2(sv);
 		afx_expect(tc, afx_errname(r.err));
 		return;
 	}
 	ATF_REQUIRE((r.flags & MSG_CTRUNC) == 0 && r.nfds == 3);
 	for (i = 0; i < 3; i++) {
-		ATF_REQUIRE(same_file(r.fds[i], f[i]));
+		ATF_REQUIRE(afx_same_file(r.fds[i], f[i]));
 		fl = fcntl(r.fds[i], F_GETFD);
 		ATF_REQUIRE(fl != -1);
 		if (fl & FD_CLOEXEC)
@@ -680,8 +583,8 @@ ATF_TC_BODY(cloexec_many, tc)
 	close_rcvd(&r);
 	for (i = 0; i < 3; i++)
 		ATF_REQUIRE(close(f[i]) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expectf(tc, "%d_of_3", set);
 #else
 	afx_expect(tc, "unsupported");
@@ -698,8 +601,8 @@ ATF_TC_BODY(peek_ctrunc, tc)
 	int base, sv[2], p[2], before;
 
 	base = afx_count_fds();
-	pair_nb(SOCK_STREAM, sv);
-	make_pipe(p);
+	afx_pair_nb(SOCK_STREAM, sv);
+	afx_pipe(p);
 	ATF_REQUIRE(send_rights(sv[0], &p[1], 1, "x", 1, 0) == 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 	before = afx_count_fds();
@@ -718,11 +621,11 @@ ATF_TC_BODY(peek_ctrunc, tc)
 		snprintf(res, sizeof(res), "%s+lost", first);
 	}
 	/* Every reference to the write end is gone now. */
-	ATF_REQUIRE_MSG(pipe_closed(p[0], 1000),
+	ATF_REQUIRE_MSG(afx_pipe_closed(p[0], 1000),
 	    "the descriptor is still held after it was received and closed");
 	ATF_REQUIRE(close(p[0]) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -735,20 +638,20 @@ ATF_TC_BODY(dgram_trunc_rights, tc)
 	int base, sv[2], f;
 
 	base = afx_count_fds();
-	pair_nb(SOCK_DGRAM, sv);
-	f = make_file("f", "x");
+	afx_pair_nb(SOCK_DGRAM, sv);
+	f = afx_make_file("f", "x");
 	ATF_REQUIRE(send_rights(sv[0], &f, 1, "abcdef", 6, 0) == 6);
 	recv_ok(sv[1], &r, 2, CMSG_SPACE(sizeof(int)), 0);
 	ATF_REQUIRE(r.n == 2);
 	snprintf(res, sizeof(res), "%s%s",
 	    (r.flags & MSG_TRUNC) ? "trunc" : "no_trunc",
-	    r.nfds == 1 && same_file(r.fds[0], f) ? "+fd" : "");
+	    r.nfds == 1 && afx_same_file(r.fds[0], f) ? "+fd" : "");
 	close_rcvd(&r);
 	/* The rest of the datagram went with it. */
 	ATF_REQUIRE(recv(sv[1], &c, 1, MSG_DONTWAIT) == -1);
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -766,9 +669,9 @@ ATF_TC_BODY(mmsg_rights, tc)
 	int base, sv[2], f[2], i, n, ok;
 
 	base = afx_count_fds();
-	pair_nb(SOCK_DGRAM, sv);
-	f[0] = make_file("f0", "0");
-	f[1] = make_file("f1", "1");
+	afx_pair_nb(SOCK_DGRAM, sv);
+	f[0] = afx_make_file("f0", "0");
+	f[1] = afx_make_file("f1", "1");
 	memset(sm, 0, sizeof(sm));
 	memset(rm, 0, sizeof(rm));
 	memset(sctl, 0, sizeof(sctl));
@@ -791,13 +694,13 @@ ATF_TC_BODY(mmsg_rights, tc)
 	if (n == -1) {
 		snprintf(res, sizeof(res), "%s", afx_errname(errno));
 		ATF_REQUIRE(close(f[0]) == 0 && close(f[1]) == 0);
-		close2(sv);
-		leak_check(base);
+		afx_close2(sv);
+		afx_leak_check(base);
 		afx_expect(tc, res);
 		return;
 	}
 	ATF_REQUIRE_MSG(n == 2, "sendmmsg sent %d of 2", n);
-	await_input(sv[1]);
+	afx_await_input(sv[1]);
 	n = recvmmsg(sv[1], rm, 2, MSG_DONTWAIT, NULL);
 	ATF_REQUIRE_MSG(n != -1, "recvmmsg: %s", strerror(errno));
 	ok = 1;
@@ -807,7 +710,7 @@ ATF_TC_BODY(mmsg_rights, tc)
 		ATF_REQUIRE((rm[i].msg_hdr.msg_flags & MSG_CTRUNC) == 0);
 		parse_control(&rm[i].msg_hdr, &r[i]);
 		if (rm[i].msg_len != 1 || rbuf[i][0] != (i == 0 ? 'a' : 'b') ||
-		    r[i].nfds != 1 || !same_file(r[i].fds[0], f[i]))
+		    r[i].nfds != 1 || !afx_same_file(r[i].fds[0], f[i]))
 			ok = 0;
 		close_rcvd(&r[i]);
 	}
@@ -815,8 +718,8 @@ ATF_TC_BODY(mmsg_rights, tc)
 	    "mixed");
 	ATF_REQUIRE(close(f[0]) == 0);
 	ATF_REQUIRE(close(f[1]) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 #else
 	afx_expect(tc, "unsupported");
@@ -833,10 +736,10 @@ ATF_TC_BODY(passcred_with_rights, tc)
 	int base, sv[2], f;
 
 	base = afx_count_fds();
-	pair_nb(SOCK_DGRAM, sv);
+	afx_pair_nb(SOCK_DGRAM, sv);
 	ATF_REQUIRE(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &(int){1},
 	    sizeof(int)) == 0);
-	f = make_file("f", "x");
+	f = afx_make_file("f", "x");
 	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	/* Room for both: CMSG_SPACE of each, as the kernel lays them out. */
 	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(struct ucred)) +
@@ -844,11 +747,11 @@ ATF_TC_BODY(passcred_with_rights, tc)
 	snprintf(res, sizeof(res), "%s+%s",
 	    !r.has_cred ? "nocred" : r.cred.pid == getpid() &&
 	    r.cred.uid == geteuid() && r.cred.gid == getegid() ? "self" :
-	    "other", r.nfds == 1 && same_file(r.fds[0], f) ? "fd" : "nofd");
+	    "other", r.nfds == 1 && afx_same_file(r.fds[0], f) ? "fd" : "nofd");
 	close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 #else
 	afx_expect(tc, "unsupported");
@@ -863,7 +766,7 @@ ATF_TC_BODY(passcred_same_merged, tc)
 	struct rcvd r;
 	int sv[2];
 
-	pair_nb(SOCK_STREAM, sv);
+	afx_pair_nb(SOCK_STREAM, sv);
 	ATF_REQUIRE(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &(int){1},
 	    sizeof(int)) == 0);
 	ATF_REQUIRE(write(sv[0], "a", 1) == 1);
@@ -871,7 +774,7 @@ ATF_TC_BODY(passcred_same_merged, tc)
 	recv_ok(sv[1], &r, 8, sizeof(union ctl), 0);
 	ATF_REQUIRE(r.has_cred);
 	close_rcvd(&r);
-	close2(sv);
+	afx_close2(sv);
 	afx_expect(tc, r.n == 2 ? "merged" : r.n == 1 ? "split" : "other");
 #else
 	afx_expect(tc, "unsupported");
@@ -1121,7 +1024,7 @@ ATF_TC_BODY(proc_socketpair, tc)
 
 	ATF_REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
 	expect_proc(tc, sv[0]);
-	close2(sv);
+	afx_close2(sv);
 }
 
 AFX_TC(proc_dgram_connected, "lnx.proc_dgram_connected",
@@ -1213,7 +1116,7 @@ ATF_TC_BODY(shutdown_vs_recv, tc)
 		else
 			ATF_REQUIRE(shutdown(sv[0], SHUT_WR) == 0);
 		reap(&v, pid);
-		close2(sv);
+		afx_close2(sv);
 	}
 	if (afx_count_fds() != before)
 		verdict_bad(&v, "fds", "fdleak");
@@ -1275,7 +1178,7 @@ ATF_TC_BODY(connect_storm, tc)
 	lfd = afx_bound(SOCK_STREAM, "srv");
 	ATF_REQUIRE(listen(lfd, STORM_BACKLOG) == 0);
 	ATF_REQUIRE(fcntl(lfd, F_SETFL, O_NONBLOCK) == 0);
-	make_pipe(p);
+	afx_pipe(p);
 	for (i = 0; i < STORM_KIDS; i++) {
 		pid[i] = fork();
 		ATF_REQUIRE(pid[i] != -1);

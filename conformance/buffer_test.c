@@ -33,14 +33,6 @@
 /* A timeout short enough for a fast test, long enough to be one. */
 #define TIMEO_USEC	20000
 
-static void
-pair(int type, int sv[2])
-{
-
-	ATF_REQUIRE_MSG(socketpair(AF_UNIX, type, 0, sv) == 0,
-	    "socketpair(%d): %s", type, strerror(errno));
-}
-
 static int
 get_int(int fd, int opt)
 {
@@ -132,7 +124,7 @@ expect_fionread(const atf_tc_t *tc, int type)
 {
 	int sv[2], n = -1;
 
-	pair(type, sv);
+	afx_pair(type, sv);
 	ATF_REQUIRE(send(sv[0], "abc", 3, 0) == 3);
 	ATF_REQUIRE(send(sv[0], "defgh", 5, 0) == 5);
 	if (ioctl(sv[1], FIONREAD, &n) == -1) {
@@ -201,7 +193,7 @@ ATF_TC_BODY(nonblock_fill_stream, tc)
 	size_t total;
 	int sv[2], err;
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	set_nonblock(sv[0], 1);
 	err = fill(sv[0], &total);
 	printf("%zu bytes went in\n", total);
@@ -244,7 +236,7 @@ ATF_TC_BODY(siocoutq_stream, tc)
 #ifdef SIOCOUTQ
 	int sv[2], n = -1;
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(send(sv[0], "abc", 3, 0) == 3);
 	if (ioctl(sv[0], SIOCOUTQ, &n) == -1) {
 		afx_expect(tc, afx_errname(errno));
@@ -268,7 +260,7 @@ ATF_TC_BODY(rcvtimeo_expires, tc)
 	ssize_t rc;
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	set_timeo(sv[0], SO_RCVTIMEO, TIMEO_USEC);
 	start = now();
 	rc = recv(sv[0], &c, 1, 0);
@@ -284,7 +276,7 @@ ATF_TC_BODY(sndtimeo_expires, tc)
 	ssize_t rc;
 	int sv[2];
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	set_nonblock(sv[0], 1);
 	ATF_REQUIRE_EQ(fill(sv[0], &total), EAGAIN);
 	set_nonblock(sv[0], 0);
@@ -312,7 +304,7 @@ ATF_TC_BODY(so_error_peer_reset, tc)
 {
 	int sv[2], err;
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	ATF_REQUIRE(send(sv[0], "abc", 3, 0) == 3);
 	ATF_REQUIRE(close(sv[1]) == 0);
 	err = get_int(sv[0], SO_ERROR);
@@ -338,7 +330,7 @@ ATF_TC_BODY(rcvlowat_poll, tc)
 	struct pollfd p;
 	int sv[2], lowat = 4;
 
-	pair(SOCK_STREAM, sv);
+	afx_pair(SOCK_STREAM, sv);
 	if (setsockopt(sv[1], SOL_SOCKET, SO_RCVLOWAT, &lowat,
 	    sizeof(lowat)) == -1) {
 		afx_expect(tc, afx_errname(errno));

@@ -310,30 +310,6 @@ child_connect(const char *path)
 		_exit(121);
 }
 
-/* A connected stream pair through a listener at "srv". */
-static void
-stream_pair(int *lfd, int *cfd, int *afd)
-{
-
-	*lfd = afx_listener("srv");
-	*cfd = afx_connected(SOCK_STREAM, "srv");
-	*afd = afx_accept(*lfd);
-}
-
-#if defined(SCM_CREDENTIALS) || defined(SCM_CREDS)
-/* A bounded wait for input, so that a lost message fails, not hangs. */
-static void
-await_input(int fd)
-{
-	struct pollfd p;
-
-	p.fd = fd;
-	p.events = POLLIN;
-	p.revents = 0;
-	ATF_REQUIRE_MSG(poll(&p, 1, 2000) == 1, "nothing arrived in 2 s");
-}
-#endif
-
 #ifdef SCM_CREDENTIALS
 static void
 set_int(int fd, int level, int opt, int val)
@@ -375,7 +351,7 @@ recv_rx(int fd, char *buf, size_t size, socklen_t ctlsize, struct rx *rx)
 	msg.msg_iovlen = 1;
 	msg.msg_control = ctlsize > 0 ? ctl.buf : NULL;
 	msg.msg_controllen = ctlsize;
-	await_input(fd);
+	afx_await_input(fd);
 	rx->n = recvmsg(fd, &msg, MSG_DONTWAIT);
 	ATF_REQUIRE_MSG(rx->n != -1, "recvmsg: %s", strerror(errno));
 	rx->ctrunc = (msg.msg_flags & MSG_CTRUNC) != 0;
@@ -664,7 +640,7 @@ ATF_TC_BODY(getpeereid, tc)
 {
 	int lfd, cfd, afd;
 
-	stream_pair(&lfd, &cfd, &afd);
+	afx_stream_pair(&lfd, &cfd, &afd);
 #if defined(__linux__) || defined(__sun)
 	/* glibc has no getpeereid; illumos offers getpeerucred(3C). */
 	afx_expect(tc, "unsupported");
@@ -944,7 +920,7 @@ ATF_TC_BODY(scm_creds_sender, tc)
 	iov.iov_base = b;
 	iov.iov_len = sizeof(b);
 	msg.msg_controllen = sizeof(ctl.buf);
-	await_input(sv[1]);
+	afx_await_input(sv[1]);
 	ATF_REQUIRE(recvmsg(sv[1], &msg, MSG_DONTWAIT) == 1);
 	ATF_REQUIRE((msg.msg_flags & MSG_CTRUNC) == 0);
 	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
@@ -981,7 +957,7 @@ ATF_TC_BODY(scm_creds_sender, tc)
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
-	await_input(sv[1]);
+	afx_await_input(sv[1]);
 	afx_expect(tc, "sent");
 #else
 	afx_expect(tc, "unsupported");
@@ -1018,7 +994,7 @@ local_creds_count(int type, int opt, int scm, int n)
 		msg.msg_iovlen = 1;
 		msg.msg_control = ctl.buf;
 		msg.msg_controllen = sizeof(ctl.buf);
-		await_input(sv[1]);
+		afx_await_input(sv[1]);
 		ATF_REQUIRE(recvmsg(sv[1], &msg, MSG_DONTWAIT) == 1);
 		ATF_REQUIRE((msg.msg_flags & MSG_CTRUNC) == 0);
 		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
@@ -1172,7 +1148,7 @@ ATF_TC_BODY(peersec, tc)
 	socklen_t len = sizeof(label);
 	int lfd, cfd, afd;
 
-	stream_pair(&lfd, &cfd, &afd);
+	afx_stream_pair(&lfd, &cfd, &afd);
 	afx_expect_rc(tc, getsockopt(afd, SOL_SOCKET, SO_PEERSEC, label,
 	    &len));
 #else
@@ -1191,7 +1167,7 @@ ATF_TC_BODY(peergroups, tc)
 
 	n = getgroups(256, mine);
 	ATF_REQUIRE(n != -1);
-	stream_pair(&lfd, &cfd, &afd);
+	afx_stream_pair(&lfd, &cfd, &afd);
 	if (getsockopt(afd, SOL_SOCKET, SO_PEERGROUPS, theirs, &len) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;

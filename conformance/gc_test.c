@@ -57,69 +57,6 @@ union ctl {
 	unsigned char buf[256];
 };
 
-static int
-pair(int type, int sv[2])
-{
-	int i;
-
-	if (socketpair(AF_UNIX, type, 0, sv) == -1)
-		return (-1);
-	for (i = 0; i < 2; i++)
-		ATF_REQUIRE(fcntl(sv[i], F_SETFL,
-		    fcntl(sv[i], F_GETFL) | O_NONBLOCK) == 0);
-	return (0);
-}
-
-static void
-pair_or_fail(int type, int sv[2])
-{
-
-	ATF_REQUIRE_MSG(pair(type, sv) == 0, "socketpair(%d): %s", type,
-	    strerror(errno));
-}
-
-static void
-close2(int sv[2])
-{
-
-	ATF_REQUIRE(close(sv[0]) == 0);
-	ATF_REQUIRE(close(sv[1]) == 0);
-}
-
-static void
-make_pipe(int p[2])
-{
-
-	ATF_REQUIRE_MSG(pipe(p) == 0, "pipe: %s", strerror(errno));
-}
-
-static void
-leak_check(int base)
-{
-	int now = afx_count_fds();
-
-	ATF_REQUIRE_MSG(now == base, "descriptor leak: %d open, %d before",
-	    now, base);
-}
-
-/* Whether the pipe read end rfd sees end-of-file within ms milliseconds. */
-static int
-pipe_closed(int rfd, int ms)
-{
-	struct pollfd pfd;
-	char c;
-	int rc;
-
-	pfd.fd = rfd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	rc = poll(&pfd, 1, ms);
-	ATF_REQUIRE_MSG(rc != -1, "poll: %s", strerror(errno));
-	if (rc == 0)
-		return (0);
-	return (read(rfd, &c, 1) == 0);
-}
-
 /*
  * Whether the pipe loses its last writer within about a second, with the
  * collector nudged between polls by the release of a throw-away socket.
@@ -130,12 +67,12 @@ collected(int rfd)
 	int i, sv[2];
 
 	for (i = 0; i < 50; i++) {
-		if (pipe_closed(rfd, i == 0 ? 0 : 20))
+		if (afx_pipe_closed(rfd, i == 0 ? 0 : 20))
 			return (1);
-		pair_or_fail(SOCK_STREAM, sv);
-		close2(sv);
+		afx_pair_nb(SOCK_STREAM, sv);
+		afx_close2(sv);
 	}
-	return (pipe_closed(rfd, 0));
+	return (afx_pipe_closed(rfd, 0));
 }
 
 /* sendmsg() of one byte with n descriptors; errno kept on failure. */
@@ -215,11 +152,11 @@ self_ref(int type, const char **peer)
 	char c;
 
 	base = afx_count_fds();
-	if (pair(type, sv) == -1) {
+	if (afx_try_pair_nb(type, sv) == -1) {
 		*peer = afx_errname(errno);
 		return (*peer);
 	}
-	make_pipe(p);
+	afx_pipe(p);
 	fds[0] = sv[1];
 	fds[1] = p[1];
 	send_ok(sv[0], fds, 2);
@@ -232,7 +169,7 @@ self_ref(int type, const char **peer)
 	    "data";
 	ATF_REQUIRE(close(sv[0]) == 0);
 	ATF_REQUIRE(close(p[0]) == 0);
-	leak_check(base);
+	afx_leak_check(base);
 	return (done ? "collected" : "kept");
 }
 
@@ -286,9 +223,9 @@ ring(int n)
 
 	ATF_REQUIRE(n <= CHAIN);
 	base = afx_count_fds();
-	make_pipe(p);
+	afx_pipe(p);
 	for (i = 0; i < n; i++)
-		pair_or_fail(SOCK_STREAM, sv[i]);
+		afx_pair_nb(SOCK_STREAM, sv[i]);
 	for (i = 0; i < n - 1; i++)
 		send_ok(sv[i + 1][0], &sv[i][1], 1);
 	fds[0] = sv[n - 1][1];
@@ -301,7 +238,7 @@ ring(int n)
 	for (i = 0; i < n; i++)
 		ATF_REQUIRE(close(sv[i][0]) == 0);
 	ATF_REQUIRE(close(p[0]) == 0);
-	leak_check(base);
+	afx_leak_check(base);
 	return (done ? "collected" : "kept");
 }
 
@@ -330,14 +267,14 @@ ATF_TC_BODY(reachable_kept, tc)
 	char c;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, live);
-	pair_or_fail(SOCK_STREAM, d);
+	afx_pair_nb(SOCK_STREAM, live);
+	afx_pair_nb(SOCK_STREAM, d);
 	/* d[1] is in flight to live[1], which this process still holds. */
 	send_ok(live[0], &d[1], 1);
 	ATF_REQUIRE(close(d[1]) == 0);
 	/* A garbage cycle made after it: once it goes, a collection ran. */
-	pair_or_fail(SOCK_STREAM, ctl);
-	make_pipe(p);
+	afx_pair_nb(SOCK_STREAM, ctl);
+	afx_pipe(p);
 	fds[0] = ctl[1];
 	fds[1] = p[1];
 	send_ok(ctl[0], fds, 2);
@@ -354,8 +291,8 @@ ATF_TC_BODY(reachable_kept, tc)
 	ATF_REQUIRE(close(d[0]) == 0);
 	ATF_REQUIRE(close(ctl[0]) == 0);
 	ATF_REQUIRE(close(p[0]) == 0);
-	close2(live);
-	leak_check(base);
+	afx_close2(live);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -366,15 +303,15 @@ ATF_TC_BODY(close_disposes_queue, tc)
 	int base, sv[2], p[2], done;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	make_pipe(p);
+	afx_pair_nb(SOCK_STREAM, sv);
+	afx_pipe(p);
 	send_ok(sv[0], &p[1], 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 	ATF_REQUIRE(close(sv[1]) == 0);
-	done = pipe_closed(p[0], 1000);
+	done = afx_pipe_closed(p[0], 1000);
 	ATF_REQUIRE(close(sv[0]) == 0);
 	ATF_REQUIRE(close(p[0]) == 0);
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, done ? "closed" : "held");
 }
 
@@ -385,20 +322,20 @@ ATF_TC_BODY(close_disposes_nested, tc)
 	int base, x[2], y[2], p[2], done;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, x);
-	pair_or_fail(SOCK_STREAM, y);
-	make_pipe(p);
+	afx_pair_nb(SOCK_STREAM, x);
+	afx_pair_nb(SOCK_STREAM, y);
+	afx_pipe(p);
 	send_ok(y[0], &p[1], 1);
 	send_ok(x[0], &y[1], 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 	ATF_REQUIRE(close(y[1]) == 0);
 	/* No cycle: y[1] goes with x[1]'s queue, and p[1] with y[1]'s. */
 	ATF_REQUIRE(close(x[1]) == 0);
-	done = pipe_closed(p[0], 1000);
+	done = afx_pipe_closed(p[0], 1000);
 	ATF_REQUIRE(close(x[0]) == 0);
 	ATF_REQUIRE(close(y[0]) == 0);
 	ATF_REQUIRE(close(p[0]) == 0);
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, done ? "closed" : "held");
 }
 
@@ -411,7 +348,7 @@ ATF_TC_BODY(listener_embryo, tc)
 	base = afx_count_fds();
 	l = afx_listener("srv");
 	c = afx_connected(SOCK_STREAM, "srv");
-	make_pipe(p);
+	afx_pipe(p);
 	/* The message waits in the embryo, which waits in l's backlog. */
 	fds[0] = l;
 	fds[1] = p[1];
@@ -421,7 +358,7 @@ ATF_TC_BODY(listener_embryo, tc)
 	done = collected(p[0]);
 	ATF_REQUIRE(close(c) == 0);
 	ATF_REQUIRE(close(p[0]) == 0);
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, done ? "collected" : "kept");
 }
 
@@ -437,7 +374,7 @@ inflight_limit(const atf_tc_t *tc)
 	int base, sv[2], f, i, err = 0;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
+	afx_pair_nb(SOCK_STREAM, sv);
 	f = open("f", O_RDWR | O_CREAT, 0600);
 	ATF_REQUIRE(f != -1);
 	ATF_REQUIRE(getrlimit(RLIMIT_NOFILE, &rl) == 0);
@@ -456,8 +393,8 @@ inflight_limit(const atf_tc_t *tc)
 	while (i-- > 0)
 		ATF_REQUIRE(read(sv[1], &c, 1) == 1);
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, err != 0 ? afx_errname(err) : "none");
 }
 
@@ -485,16 +422,16 @@ ATF_TC_BODY(nesting, tc)
 	int base, sv[CHAIN][2], p[2], i, level, err = 0;
 
 	base = afx_count_fds();
-	make_pipe(p);
-	pair_or_fail(SOCK_STREAM, sv[0]);
+	afx_pipe(p);
+	afx_pair_nb(SOCK_STREAM, sv[0]);
 	send_ok(sv[0][0], &p[1], 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 	/* Level i: sv[i][1]'s queue holds sv[i-1][1], which holds ... */
 	for (level = 1; level < CHAIN; level++) {
-		pair_or_fail(SOCK_STREAM, sv[level]);
+		afx_pair_nb(SOCK_STREAM, sv[level]);
 		if (send_rights(sv[level][0], &sv[level - 1][1], 1) == -1) {
 			err = errno;
-			close2(sv[level]);
+			afx_close2(sv[level]);
 			break;
 		}
 	}
@@ -504,10 +441,10 @@ ATF_TC_BODY(nesting, tc)
 		snprintf(res, sizeof(res), "none");
 	/* Every socket is still held here: closing them all frees the pipe. */
 	for (i = 0; i < level; i++)
-		close2(sv[i]);
-	ATF_REQUIRE_MSG(pipe_closed(p[0], 1000), "the chain was not freed");
+		afx_close2(sv[i]);
+	ATF_REQUIRE_MSG(afx_pipe_closed(p[0], 1000), "the chain was not freed");
 	ATF_REQUIRE(close(p[0]) == 0);
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -521,8 +458,8 @@ ATF_TC_BODY(sender_exits, tc)
 	char c;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	make_pipe(p);
+	afx_pair_nb(SOCK_STREAM, sv);
+	afx_pipe(p);
 	pid = fork();
 	ATF_REQUIRE(pid != -1);
 	if (pid == 0) {
@@ -538,10 +475,10 @@ ATF_TC_BODY(sender_exits, tc)
 	ATF_REQUIRE(read(p[0], &c, 1) == 1 && c == 'w');
 	ATF_REQUIRE(close(got) == 0);
 	/* The received write end was the last: the pipe is now closed. */
-	res = pipe_closed(p[0], 1000) ? "received" : "extra_ref";
+	res = afx_pipe_closed(p[0], 1000) ? "received" : "extra_ref";
 	ATF_REQUIRE(close(p[0]) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 

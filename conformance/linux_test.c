@@ -44,29 +44,6 @@ union ctl {
 	char	 buf[256];
 };
 
-#ifdef SO_INQ
-static void
-await_input(int fd)
-{
-	struct pollfd p;
-
-	p.fd = fd;
-	p.events = POLLIN;
-	p.revents = 0;
-	ATF_REQUIRE_MSG(poll(&p, 1, 2000) == 1, "nothing arrived in 2 s");
-}
-#endif
-
-/* A connected stream pair through a listener at "srv". */
-static void
-stream_pair(int *lfd, int *cfd, int *afd)
-{
-
-	*lfd = afx_listener("srv");
-	*cfd = afx_connected(SOCK_STREAM, "srv");
-	*afd = afx_accept(*lfd);
-}
-
 /* Report a failed or empty look-up; return whether it was one. */
 static int
 proc_failed(const atf_tc_t *tc, int rc)
@@ -166,7 +143,7 @@ ATF_TC_BODY(so_inq, tc)
 	msg.msg_iovlen = 1;
 	msg.msg_control = ctl.buf;
 	msg.msg_controllen = sizeof(ctl.buf);
-	await_input(sv[1]);
+	afx_await_input(sv[1]);
 	ATF_REQUIRE(recvmsg(sv[1], &msg, MSG_DONTWAIT) == 4);
 	ATF_REQUIRE((msg.msg_flags & MSG_CTRUNC) == 0);
 	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
@@ -301,7 +278,7 @@ ATF_TC_BODY(proc_accepted, tc)
 	struct afx_procline pl;
 	int lfd, cfd, afd;
 
-	stream_pair(&lfd, &cfd, &afd);
+	afx_stream_pair(&lfd, &cfd, &afd);
 	if (proc_failed(tc, afx_proc_unix(afd, &pl)))
 		return;
 	afx_expectf(tc, "%08x-%04x-%02x", pl.flags, pl.type, pl.state);

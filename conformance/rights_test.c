@@ -74,97 +74,6 @@ struct rcvd {
 	char	 data[64];
 };
 
-/* A socketpair of the type, non-blocking so that no test can hang. */
-static int
-pair(int type, int sv[2])
-{
-	int i;
-
-	if (socketpair(AF_UNIX, type, 0, sv) == -1)
-		return (-1);
-	for (i = 0; i < 2; i++)
-		ATF_REQUIRE(fcntl(sv[i], F_SETFL,
-		    fcntl(sv[i], F_GETFL) | O_NONBLOCK) == 0);
-	return (0);
-}
-
-static void
-pair_or_fail(int type, int sv[2])
-{
-
-	ATF_REQUIRE_MSG(pair(type, sv) == 0, "socketpair(%d): %s", type,
-	    strerror(errno));
-}
-
-static void
-close2(int sv[2])
-{
-
-	ATF_REQUIRE(close(sv[0]) == 0);
-	ATF_REQUIRE(close(sv[1]) == 0);
-}
-
-/* A file in the work directory holding text, open for reading and writing. */
-static int
-make_file(const char *path, const char *text)
-{
-	size_t len = strlen(text);
-	int fd;
-
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	ATF_REQUIRE_MSG(fd != -1, "open %s: %s", path, strerror(errno));
-	ATF_REQUIRE(write(fd, text, len) == (ssize_t)len);
-	ATF_REQUIRE(lseek(fd, 0, SEEK_SET) == 0);
-	return (fd);
-}
-
-static void
-make_pipe(int p[2])
-{
-
-	ATF_REQUIRE_MSG(pipe(p) == 0, "pipe: %s", strerror(errno));
-}
-
-/*
- * Whether the pipe whose read end is rfd has lost its last writer within
- * ms milliseconds: poll is the bound, never a sleep.
- */
-static int
-pipe_closed(int rfd, int ms)
-{
-	struct pollfd pfd;
-	char c;
-	int rc;
-
-	pfd.fd = rfd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	rc = poll(&pfd, 1, ms);
-	ATF_REQUIRE_MSG(rc != -1, "poll: %s", strerror(errno));
-	if (rc == 0)
-		return (0);
-	return (read(rfd, &c, 1) == 0);
-}
-
-static int
-same_file(int a, int b)
-{
-	struct stat sa, sb;
-
-	ATF_REQUIRE(fstat(a, &sa) == 0);
-	ATF_REQUIRE(fstat(b, &sb) == 0);
-	return (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
-}
-
-static void
-leak_check(int base)
-{
-	int now = afx_count_fds();
-
-	ATF_REQUIRE_MSG(now == base, "descriptor leak: %d open, %d before",
-	    now, base);
-}
-
 /* Fill one SCM_RIGHTS message at cm with n descriptors. */
 static void
 put_rights(struct cmsghdr *cm, const int *fds, int n)
@@ -297,11 +206,11 @@ pass_one(const atf_tc_t *tc, int type)
 	const char *res;
 
 	base = afx_count_fds();
-	if (pair(type, sv) == -1) {
+	if (afx_try_pair_nb(type, sv) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
-	f = make_file("f", "hello");
+	f = afx_make_file("f", "hello");
 	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
 	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	if (r.nfds != 1)
@@ -309,11 +218,11 @@ pass_one(const atf_tc_t *tc, int type)
 	else if (r.fds[0] == f)
 		res = "same_number";
 	else
-		res = same_file(r.fds[0], f) ? "same_file" : "other_file";
+		res = afx_same_file(r.fds[0], f) ? "same_file" : "other_file";
 	close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -350,24 +259,24 @@ pass_many(const atf_tc_t *tc, int type)
 	int base, sv[2], f[5], i, ok;
 
 	base = afx_count_fds();
-	if (pair(type, sv) == -1) {
+	if (afx_try_pair_nb(type, sv) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
 	for (i = 0; i < 5; i++) {
 		snprintf(name, sizeof(name), "f%d", i);
-		f[i] = make_file(name, name);
+		f[i] = afx_make_file(name, name);
 	}
 	ATF_REQUIRE(send_rights(sv[0], f, 5, "x", 1) == 1);
 	recv_ok(sv[1], &r, 1, CMSG_SPACE(5 * sizeof(int)), 0);
 	ok = r.nfds == 5 && r.ncmsg == 1;
 	for (i = 0; ok && i < 5; i++)
-		ok = same_file(r.fds[i], f[i]);
+		ok = afx_same_file(r.fds[i], f[i]);
 	close_rcvd(&r);
 	for (i = 0; i < 5; i++)
 		ATF_REQUIRE(close(f[i]) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, ok ? "in_order" : "other");
 }
 
@@ -388,8 +297,8 @@ ATF_TC_BODY(shared_offset, tc)
 	int base, sv[2], f;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "");
 	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
 	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	ATF_REQUIRE(r.nfds == 1);
@@ -398,8 +307,8 @@ ATF_TC_BODY(shared_offset, tc)
 	off = lseek(f, 0, SEEK_CUR);
 	close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, off == 3 ? "shared" : off == 0 ? "separate" : "other");
 }
 
@@ -411,8 +320,8 @@ ATF_TC_BODY(cloexec_not_passed, tc)
 	int base, sv[2], f, fl;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "x");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "x");
 	ATF_REQUIRE(fcntl(f, F_SETFD, FD_CLOEXEC) == 0);
 	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
 	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
@@ -421,8 +330,8 @@ ATF_TC_BODY(cloexec_not_passed, tc)
 	ATF_REQUIRE(fl != -1);
 	close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, (fl & FD_CLOEXEC) ? "set" : "clear");
 }
 
@@ -435,13 +344,13 @@ ATF_TC_BODY(cmsg_cloexec, tc)
 	int base, sv[2], f, fl;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "x");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "x");
 	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
 	recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), MSG_CMSG_CLOEXEC);
 	if (r.n == -1) {
 		ATF_REQUIRE(close(f) == 0);
-		close2(sv);
+		afx_close2(sv);
 		afx_expect(tc, afx_errname(r.err));
 		return;
 	}
@@ -450,8 +359,8 @@ ATF_TC_BODY(cmsg_cloexec, tc)
 	ATF_REQUIRE(fl != -1);
 	close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, (fl & FD_CLOEXEC) ? "set" : "clear");
 #else
 	afx_expect(tc, "unsupported");
@@ -468,8 +377,8 @@ ATF_TC_BODY(sender_closes, tc)
 	int base, sv[2], f;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "hello");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "hello");
 	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
 	/* The message holds its own reference to the open file. */
 	ATF_REQUIRE(close(f) == 0);
@@ -478,8 +387,8 @@ ATF_TC_BODY(sender_closes, tc)
 	ATF_REQUIRE(r.nfds == 1);
 	n = read(r.fds[0], buf, sizeof(buf));
 	close_rcvd(&r);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, n == 5 && memcmp(buf, "hello", 5) == 0 ? "readable" :
 	    "unreadable");
 }
@@ -499,11 +408,11 @@ zero_data(const atf_tc_t *tc, int type)
 	int base, sv[2], p[2];
 
 	base = afx_count_fds();
-	if (pair(type, sv) == -1) {
+	if (afx_try_pair_nb(type, sv) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
-	make_pipe(p);
+	afx_pipe(p);
 	n = send_rights(sv[0], &p[1], 1, "", 0);
 	if (n == -1) {
 		res = afx_errname(errno);
@@ -516,7 +425,7 @@ zero_data(const atf_tc_t *tc, int type)
 			ATF_REQUIRE_MSG(r.err == EAGAIN || r.err == EWOULDBLOCK,
 			    "recvmsg: %s", strerror(r.err));
 			/* Nothing queued: the kernel must have let go of it. */
-			ATF_REQUIRE_MSG(pipe_closed(p[0], 1000),
+			ATF_REQUIRE_MSG(afx_pipe_closed(p[0], 1000),
 			    "the dropped descriptor was not released");
 			res = "dropped";
 		} else {
@@ -526,8 +435,8 @@ zero_data(const atf_tc_t *tc, int type)
 		}
 	}
 	ATF_REQUIRE(close(p[0]) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -572,9 +481,9 @@ send_two(const atf_tc_t *tc, int first_n)
 	int base, sv[2], f[2], i;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f[0] = make_file("f0", "0");
-	f[1] = make_file("f1", "1");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f[0] = afx_make_file("f0", "0");
+	f[1] = afx_make_file("f1", "1");
 	memset(&ctl, 0, sizeof(ctl));
 	memset(&msg, 0, sizeof(msg));
 	len = CMSG_SPACE((size_t)first_n * sizeof(int)) +
@@ -594,7 +503,7 @@ send_two(const atf_tc_t *tc, int first_n)
 		ATF_REQUIRE_MSG(r.nfds <= first_n + 1,
 		    "%d descriptors arrived, %d were sent", r.nfds, first_n + 1);
 		for (i = 0; i < r.nfds; i++)
-			ATF_REQUIRE(same_file(r.fds[i], f[first_n == 1 ? i :
+			ATF_REQUIRE(afx_same_file(r.fds[i], f[first_n == 1 ? i :
 			    i + 1]));
 		snprintf(res, sizeof(res), "%d_in_%s", r.nfds,
 		    r.ncmsg == 1 ? "one_cmsg" : r.ncmsg == 2 ? "two_cmsgs" :
@@ -603,8 +512,8 @@ send_two(const atf_tc_t *tc, int first_n)
 	}
 	ATF_REQUIRE(close(f[0]) == 0);
 	ATF_REQUIRE(close(f[1]) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -633,7 +542,7 @@ ATF_TC_BODY(empty_rights, tc)
 	int base, sv[2];
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
+	afx_pair_nb(SOCK_STREAM, sv);
 	if (send_rights(sv[0], NULL, 0, "x", 1) == -1) {
 		res = afx_errname(errno);
 	} else {
@@ -643,8 +552,8 @@ ATF_TC_BODY(empty_rights, tc)
 		    "fds";
 		close_rcvd(&r);
 	}
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -659,8 +568,8 @@ ATF_TC_BODY(send_controllen_unpadded, tc)
 	int base, sv[2], f;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "x");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "x");
 	memset(&ctl, 0, sizeof(ctl));
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_control = ctl.buf;
@@ -671,12 +580,12 @@ ATF_TC_BODY(send_controllen_unpadded, tc)
 		res = afx_errname(errno);
 	} else {
 		recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
-		res = r.nfds == 1 && same_file(r.fds[0], f) ? "ok" : "lost";
+		res = r.nfds == 1 && afx_same_file(r.fds[0], f) ? "ok" : "lost";
 		close_rcvd(&r);
 	}
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -688,13 +597,13 @@ ATF_TC_BODY(recv_controllen_unpadded, tc)
 	int base, sv[2], f, ctrunc, nfds;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "x");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "x");
 	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
 	recv_rights(sv[1], &r, 1, CMSG_LEN(sizeof(int)), 0);
 	if (r.n == -1) {
 		ATF_REQUIRE(close(f) == 0);
-		close2(sv);
+		afx_close2(sv);
 		afx_expect(tc, afx_errname(r.err));
 		return;
 	}
@@ -702,8 +611,8 @@ ATF_TC_BODY(recv_controllen_unpadded, tc)
 	nfds = r.nfds;
 	close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expectf(tc, "%d%s", nfds, ctrunc ? "+ctrunc" : "");
 }
 
@@ -766,10 +675,10 @@ truncate_three(struct rcvd *r, int *appeared, int *released)
 	struct snap before;
 	int sv[2], f[3], p[2];
 
-	pair_or_fail(SOCK_STREAM, sv);
-	make_pipe(p);
-	f[0] = make_file("f0", "0");
-	f[1] = make_file("f1", "1");
+	afx_pair_nb(SOCK_STREAM, sv);
+	afx_pipe(p);
+	f[0] = afx_make_file("f0", "0");
+	f[1] = afx_make_file("f1", "1");
 	f[2] = p[1];
 	ATF_REQUIRE(send_rights(sv[0], f, 3, "x", 1) == 1);
 	ATF_REQUIRE(close(f[0]) == 0);
@@ -779,14 +688,14 @@ truncate_three(struct rcvd *r, int *appeared, int *released)
 	/* CMSG_SPACE of two ints holds exactly two, whatever the ABI. */
 	recv_rights(sv[1], r, 1, CMSG_SPACE(2 * sizeof(int)), 0);
 	/* Only a kernel that installed it (listed or not) still holds it. */
-	*released = pipe_closed(p[0], 1000);
+	*released = afx_pipe_closed(p[0], 1000);
 	*appeared = snap_close_new(&before);
 	if (*appeared != r->nfds)
 		printf("%d descriptors appeared, the message lists %d\n",
 		    *appeared, r->nfds);
 	r->nfds = 0;
 	ATF_REQUIRE(close(p[0]) == 0);
-	close2(sv);
+	afx_close2(sv);
 }
 
 AFX_TC(ctrunc_flag, "fd.ctrunc_flag",
@@ -798,7 +707,7 @@ ATF_TC_BODY(ctrunc_flag, tc)
 
 	base = afx_count_fds();
 	truncate_three(&r, &appeared, &released);
-	leak_check(base);
+	afx_leak_check(base);
 	if (r.n == -1)
 		afx_expect(tc, afx_errname(r.err));
 	else
@@ -814,7 +723,7 @@ ATF_TC_BODY(ctrunc_installed, tc)
 
 	base = afx_count_fds();
 	truncate_three(&r, &appeared, &released);
-	leak_check(base);
+	afx_leak_check(base);
 	if (r.n == -1)
 		afx_expect(tc, afx_errname(r.err));
 	else
@@ -830,7 +739,7 @@ ATF_TC_BODY(ctrunc_excess_closed, tc)
 
 	base = afx_count_fds();
 	truncate_three(&r, &appeared, &released);
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, released ? "closed" : "held");
 }
 
@@ -847,15 +756,15 @@ no_room(const atf_tc_t *tc, size_t ctllen)
 	int base, sv[2], p[2], before;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	make_pipe(p);
+	afx_pair_nb(SOCK_STREAM, sv);
+	afx_pipe(p);
 	ATF_REQUIRE(send_rights(sv[0], &p[1], 1, "x", 1) == 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 	before = afx_count_fds();
 	recv_rights(sv[1], &r, 1, ctllen, 0);
 	ATF_REQUIRE_MSG(afx_count_fds() == before && r.nfds == 0,
 	    "a descriptor was installed without room for it");
-	ATF_REQUIRE_MSG(pipe_closed(p[0], 1000),
+	ATF_REQUIRE_MSG(afx_pipe_closed(p[0], 1000),
 	    "the descriptor that did not fit is still open in the kernel");
 	if (r.n == -1)
 		snprintf(res, sizeof(res), "%s", afx_errname(r.err));
@@ -863,8 +772,8 @@ no_room(const atf_tc_t *tc, size_t ctllen)
 		snprintf(res, sizeof(res), "%s",
 		    (r.flags & MSG_CTRUNC) ? "ctrunc" : "no_ctrunc");
 	ATF_REQUIRE(close(p[0]) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -892,17 +801,17 @@ ATF_TC_BODY(read_discards, tc)
 	int base, sv[2], p[2], released;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	make_pipe(p);
+	afx_pair_nb(SOCK_STREAM, sv);
+	afx_pipe(p);
 	ATF_REQUIRE(send_rights(sv[0], &p[1], 1, "ab", 2) == 2);
 	ATF_REQUIRE(close(p[1]) == 0);
 	ATF_REQUIRE(read(sv[1], buf, sizeof(buf)) == 2);
-	released = pipe_closed(p[0], 1000);
+	released = afx_pipe_closed(p[0], 1000);
 	ATF_REQUIRE(write(sv[0], "c", 1) == 1);
 	ATF_REQUIRE(read(sv[1], buf, sizeof(buf)) == 1 && buf[0] == 'c');
 	ATF_REQUIRE(close(p[0]) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, released ? "closed" : "held");
 }
 
@@ -933,8 +842,8 @@ max_per_message(int *max, int *err)
 {
 	int sv[2], f, lo, hi, mid;
 
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "x");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "x");
 	ATF_REQUIRE(send_n(sv, f, 1) == 0);
 	lo = 1;
 	hi = MAX_SEARCH + 1;
@@ -948,7 +857,7 @@ max_per_message(int *max, int *err)
 	*max = lo;
 	*err = lo < MAX_SEARCH ? send_n(sv, f, lo + 1) : 0;
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
+	afx_close2(sv);
 }
 
 AFX_TC(max_per_message, "fd.max_per_message",
@@ -959,7 +868,7 @@ ATF_TC_BODY(max_per_message, tc)
 
 	base = afx_count_fds();
 	max_per_message(&max, &err);
-	leak_check(base);
+	afx_leak_check(base);
 	if (max >= MAX_SEARCH)
 		afx_expectf(tc, "%d+", MAX_SEARCH);
 	else
@@ -974,7 +883,7 @@ ATF_TC_BODY(over_max, tc)
 
 	base = afx_count_fds();
 	max_per_message(&max, &err);
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, max >= MAX_SEARCH ? "none" : afx_errname(err));
 }
 
@@ -988,8 +897,8 @@ ATF_TC_BODY(recv_no_slots, tc)
 	int base, sv[2], p[2], fill[256], nfill, fd, maxfd, closed;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	make_pipe(p);
+	afx_pair_nb(SOCK_STREAM, sv);
+	afx_pipe(p);
 	ATF_REQUIRE(send_rights(sv[0], &p[1], 1, "x", 1) == 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 
@@ -1016,7 +925,7 @@ ATF_TC_BODY(recv_no_slots, tc)
 	while (nfill > 0)
 		ATF_REQUIRE(close(fill[--nfill]) == 0);
 	ATF_REQUIRE_MSG(r.nfds == 0, "a descriptor arrived with no free slot");
-	closed = pipe_closed(p[0], 1000);
+	closed = afx_pipe_closed(p[0], 1000);
 	if (r.n == -1)
 		snprintf(res, sizeof(res), "%s", afx_errname(r.err));
 	else
@@ -1025,8 +934,8 @@ ATF_TC_BODY(recv_no_slots, tc)
 	ATF_REQUIRE_MSG(closed, "the descriptor that found no slot is still "
 	    "open in the kernel");
 	ATF_REQUIRE(close(p[0]) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -1037,12 +946,12 @@ ATF_TC_BODY(bad_fd, tc)
 	int base, sv[2], f;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "x");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "x");
 	ATF_REQUIRE(close(f) == 0);
 	afx_expect_rc(tc, (int)send_rights(sv[0], &f, 1, "x", 1));
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 }
 
 AFX_TC(peek_installs, "fd.peek_installs",
@@ -1054,14 +963,14 @@ ATF_TC_BODY(peek_installs, tc)
 	int base, sv[2], f, before, appeared;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "x");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "x");
 	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
 	before = afx_count_fds();
 	recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), MSG_PEEK);
 	ATF_REQUIRE_MSG(r.n == 1, "peek: %s", strerror(r.err));
 	appeared = afx_count_fds() - before;
-	if (appeared == 1 && r.nfds == 1 && same_file(r.fds[0], f)) {
+	if (appeared == 1 && r.nfds == 1 && afx_same_file(r.fds[0], f)) {
 		res = "installed";
 		close_rcvd(&r);
 	} else if (appeared == 0) {
@@ -1072,8 +981,8 @@ ATF_TC_BODY(peek_installs, tc)
 		    appeared, r.nfds);
 	}
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -1086,8 +995,8 @@ ATF_TC_BODY(peek_then_recv, tc)
 	int base, sv[2], f, before;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "x");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "x");
 	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
 	before = afx_count_fds();
 	recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), MSG_PEEK);
@@ -1095,11 +1004,11 @@ ATF_TC_BODY(peek_then_recv, tc)
 	if (afx_count_fds() > before)
 		close_rcvd(&r);
 	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
-	res = r.nfds == 1 && same_file(r.fds[0], f) ? "delivered" : "lost";
+	res = r.nfds == 1 && afx_same_file(r.fds[0], f) ? "delivered" : "lost";
 	close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -1116,8 +1025,8 @@ barrier(const atf_tc_t *tc, int rights_first)
 	int base, sv[2], f;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "x");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "x");
 	ATF_REQUIRE(send_rights(sv[0], &f, rights_first ? 1 : -1, "ab", 2) ==
 	    2);
 	ATF_REQUIRE(send_rights(sv[0], &f, rights_first ? -1 : 1, "cd", 2) ==
@@ -1131,8 +1040,8 @@ barrier(const atf_tc_t *tc, int rights_first)
 		close_rcvd(&r);
 	}
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -1161,24 +1070,24 @@ ATF_TC_BODY(separate_writes, tc)
 	int base, sv[2], f[2];
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f[0] = make_file("f0", "0");
-	f[1] = make_file("f1", "1");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f[0] = afx_make_file("f0", "0");
+	f[1] = afx_make_file("f1", "1");
 	ATF_REQUIRE(send_rights(sv[0], &f[0], 1, "a", 1) == 1);
 	ATF_REQUIRE(send_rights(sv[0], &f[1], 1, "b", 1) == 1);
 	recv_ok(sv[1], &r, 2, CMSG_SPACE(4 * sizeof(int)), 0);
 	snprintf(res, sizeof(res), "%d+%dfd", (int)r.n, r.nfds);
-	ATF_REQUIRE(r.nfds < 1 || same_file(r.fds[0], f[0]));
+	ATF_REQUIRE(r.nfds < 1 || afx_same_file(r.fds[0], f[0]));
 	close_rcvd(&r);
 	if (r.n == 1) {
 		recv_ok(sv[1], &r, 2, CMSG_SPACE(4 * sizeof(int)), 0);
-		ATF_REQUIRE(r.nfds < 1 || same_file(r.fds[0], f[1]));
+		ATF_REQUIRE(r.nfds < 1 || afx_same_file(r.fds[0], f[1]));
 		close_rcvd(&r);
 	}
 	ATF_REQUIRE(close(f[0]) == 0);
 	ATF_REQUIRE(close(f[1]) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -1191,8 +1100,8 @@ ATF_TC_BODY(with_first_byte, tc)
 	int base, sv[2], f, i;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "x");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "x");
 	ATF_REQUIRE(send_rights(sv[0], &f, 1, "abcd", 4) == 4);
 	/* res[i] is 'F' when read i brought a descriptor, '_' when not. */
 	for (i = 0; i < 4; i++) {
@@ -1203,8 +1112,8 @@ ATF_TC_BODY(with_first_byte, tc)
 	}
 	res[4] = '\0';
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, strcmp(res, "F___") == 0 ? "first" : res);
 }
 
@@ -1221,7 +1130,7 @@ pass_socket(const atf_tc_t *tc, int which)
 	int base, sv[2], from, to;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
+	afx_pair_nb(SOCK_STREAM, sv);
 	if (send_rights(sv[0], &sv[which], 1, "x", 1) == -1) {
 		res = afx_errname(errno);
 	} else {
@@ -1235,8 +1144,8 @@ pass_socket(const atf_tc_t *tc, int which)
 		    "other";
 		close_rcvd(&r);
 	}
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -1272,7 +1181,7 @@ ATF_TC_BODY(dgram_sendto, tc)
 	d = afx_bound(SOCK_DGRAM, "rcv");
 	ATF_REQUIRE(fcntl(d, F_SETFL, O_NONBLOCK) == 0);
 	s = afx_socket(SOCK_DGRAM);
-	f = make_file("f", "x");
+	f = afx_make_file("f", "x");
 	memset(&ctl, 0, sizeof(ctl));
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = (void *)(uintptr_t)"x";
@@ -1288,13 +1197,13 @@ ATF_TC_BODY(dgram_sendto, tc)
 		res = afx_errname(errno);
 	} else {
 		recv_ok(d, &r, 1, CMSG_SPACE(sizeof(int)), 0);
-		res = r.nfds == 1 && same_file(r.fds[0], f) ? "ok" : "lost";
+		res = r.nfds == 1 && afx_same_file(r.fds[0], f) ? "ok" : "lost";
 		close_rcvd(&r);
 	}
 	ATF_REQUIRE(close(f) == 0);
 	ATF_REQUIRE(close(s) == 0);
 	ATF_REQUIRE(close(d) == 0);
-	leak_check(base);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -1314,8 +1223,8 @@ send_odd(const atf_tc_t *tc, int level, int type, size_t cmsg_len,
 	int base, sv[2], f;
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	f = make_file("f", "x");
+	afx_pair_nb(SOCK_STREAM, sv);
+	f = afx_make_file("f", "x");
 	memset(&ctl, 0, sizeof(ctl));
 	cm = &ctl.hdr;
 	cm->cmsg_level = level;
@@ -1333,8 +1242,8 @@ send_odd(const atf_tc_t *tc, int level, int type, size_t cmsg_len,
 		close_rcvd(&r);
 	}
 	ATF_REQUIRE(close(f) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
@@ -1383,8 +1292,8 @@ ATF_TC_BODY(shutdown_rd_queued, tc)
 	int base, sv[2], p[2];
 
 	base = afx_count_fds();
-	pair_or_fail(SOCK_STREAM, sv);
-	make_pipe(p);
+	afx_pair_nb(SOCK_STREAM, sv);
+	afx_pipe(p);
 	ATF_REQUIRE(send_rights(sv[0], &p[1], 1, "x", 1) == 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 	ATF_REQUIRE(shutdown(sv[1], SHUT_RD) == 0);
@@ -1397,11 +1306,11 @@ ATF_TC_BODY(shutdown_rd_queued, tc)
 		snprintf(res, sizeof(res), "%s", r.n == 0 ? "eof" : "data_only");
 	close_rcvd(&r);
 	if (strcmp(res, "delivered") != 0)
-		ATF_REQUIRE_MSG(pipe_closed(p[0], 1000),
+		ATF_REQUIRE_MSG(afx_pipe_closed(p[0], 1000),
 		    "the descriptor was neither delivered nor closed");
 	ATF_REQUIRE(close(p[0]) == 0);
-	close2(sv);
-	leak_check(base);
+	afx_close2(sv);
+	afx_leak_check(base);
 	afx_expect(tc, res);
 }
 
