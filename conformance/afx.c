@@ -1,6 +1,11 @@
 /*
  * The conformance helper API: see afx.h.
  */
+#if defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || \
+    defined(__DragonFly__) || defined(__APPLE__)
+/* The BSD and macOS headers hide CMSG_SPACE and CMSG_LEN from strict POSIX. */
+#undef _POSIX_C_SOURCE
+#endif
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -13,6 +18,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -555,6 +561,70 @@ afx_recv_flags(int fd, size_t len, int flags, int *msg_flags)
 	ATF_REQUIRE_MSG(n != -1, "recvmsg: %s", strerror(errno));
 	*msg_flags = msg.msg_flags;
 	return (n);
+}
+
+/* A control buffer aligned for struct cmsghdr. */
+#define AFX_CTL_BYTES	4096
+union afx_ctl {
+	struct cmsghdr hdr;
+	unsigned char buf[AFX_CTL_BYTES];
+};
+
+size_t
+afx_put_rights(struct cmsghdr *cm, const int *fds, int n)
+{
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+	if (n > 0)
+		memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
+	return (CMSG_SPACE((size_t)n * sizeof(int)));
+}
+
+ssize_t
+afx_send_cmsg(int s, const void *data, size_t len, int level, int type,
+    const void *cdata, size_t clen, int flags)
+{
+	union afx_ctl ctl;
+	struct msghdr msg;
+	struct iovec iov;
+	struct cmsghdr *cm;
+
+	ATF_REQUIRE(CMSG_SPACE(clen) <= sizeof(ctl.buf));
+	memset(&msg, 0, sizeof(msg));
+	memset(&ctl, 0, sizeof(ctl));
+	iov.iov_base = (void *)(uintptr_t)data;
+	iov.iov_len = len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = CMSG_SPACE(clen);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = level;
+	cm->cmsg_type = type;
+	cm->cmsg_len = CMSG_LEN(clen);
+	if (cdata != NULL && clen > 0)
+		memcpy(CMSG_DATA(cm), cdata, clen);
+	return (sendmsg(s, &msg, flags));
+}
+
+ssize_t
+afx_send_rights(int s, const int *fds, int n, const void *data, size_t len,
+    int flags)
+{
+	struct msghdr msg;
+	struct iovec iov;
+
+	if (n >= 0)
+		return (afx_send_cmsg(s, data, len, SOL_SOCKET, SCM_RIGHTS,
+		    fds, (size_t)n * sizeof(int), flags | AFX_NOSIGNAL));
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = (void *)(uintptr_t)data;
+	iov.iov_len = len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	return (sendmsg(s, &msg, flags | AFX_NOSIGNAL));
 }
 
 /*

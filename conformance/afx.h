@@ -119,6 +119,24 @@ void	afx_expect_sent(const atf_tc_t *tc, ssize_t n);
 /* recvmsg of at most len bytes, never blocking; *msg_flags as returned. */
 ssize_t	afx_recv_flags(int fd, size_t len, int flags, int *msg_flags);
 
+/*
+ * Control messages.  A send builds one message with the CMSG macros in
+ * an aligned buffer and keeps errno on failure.
+ */
+#ifdef MSG_NOSIGNAL
+#define AFX_NOSIGNAL	MSG_NOSIGNAL
+#else
+#define AFX_NOSIGNAL	0
+#endif
+/* Fill an SCM_RIGHTS message at cm with n descriptors; its CMSG_SPACE. */
+size_t	afx_put_rights(struct cmsghdr *cm, const int *fds, int n);
+/* sendmsg of len bytes and one cmsg of clen bytes (zeroes if cdata NULL). */
+ssize_t	afx_send_cmsg(int s, const void *data, size_t len, int level,
+	    int type, const void *cdata, size_t clen, int flags);
+/* The same with n descriptors (none if n < 0), flags | AFX_NOSIGNAL. */
+ssize_t	afx_send_rights(int s, const int *fds, int n, const void *data,
+	    size_t len, int flags);
+
 /* One line of Linux's /proc/net/unix. */
 struct afx_procline {
 	unsigned flags;

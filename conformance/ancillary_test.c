@@ -65,12 +65,6 @@
 
 #include "afx.h"
 
-#ifdef MSG_NOSIGNAL
-#define SEND_FLAGS	MSG_NOSIGNAL
-#else
-#define SEND_FLAGS	0
-#endif
-
 #ifndef SOL_LOCAL
 #define SOL_LOCAL	0	/* the BSDs' level for LOCAL_* options */
 #endif
@@ -118,34 +112,10 @@ union bigaddr {
 static size_t
 put_rights(union ctl *ctl, const int *fds, int n)
 {
-	struct cmsghdr *cm = &ctl->hdr;
 
 	ATF_REQUIRE(CMSG_SPACE((size_t)n * sizeof(int)) <= sizeof(ctl->buf));
 	memset(ctl, 0, sizeof(*ctl));
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
-	memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
-	return (CMSG_SPACE((size_t)n * sizeof(int)));
-}
-
-/* sendmsg() of len bytes with n descriptors; errno kept on failure. */
-static ssize_t
-send_rights(int s, const int *fds, int n, const void *data, size_t len,
-    int flags)
-{
-	union ctl ctl;
-	struct msghdr msg;
-	struct iovec iov;
-
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = (void *)(uintptr_t)data;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = put_rights(&ctl, fds, n);
-	return (sendmsg(s, &msg, flags | SEND_FLAGS));
+	return (afx_put_rights(&ctl->hdr, fds, n));
 }
 
 /*
@@ -255,7 +225,7 @@ pass_over_pair(int fd, int *err)
 
 	*err = 0;
 	afx_pair_nb(SOCK_STREAM, sv);
-	if (send_rights(sv[0], &fd, 1, "x", 1, 0) == -1) {
+	if (afx_send_rights(sv[0], &fd, 1, "x", 1, 0) == -1) {
 		*err = errno;
 		afx_close2(sv);
 		return (-1);
@@ -483,7 +453,7 @@ to_closed_peer(const atf_tc_t *tc, int type)
 	afx_pair_nb(type, sv);
 	afx_pipe(p);
 	ATF_REQUIRE(close(sv[1]) == 0);
-	n = send_rights(sv[0], &p[1], 1, "x", 1, 0);
+	n = afx_send_rights(sv[0], &p[1], 1, "x", 1, 0);
 	err = errno;
 	ATF_REQUIRE(close(p[1]) == 0);
 	snprintf(res, sizeof(res), "%s+%s", n == -1 ? afx_errname(err) :
@@ -528,7 +498,7 @@ ATF_TC_BODY(full_queue_dontwait, tc)
 	ATF_REQUIRE_MSG(i < 100000, "the queue never filled");
 	ATF_REQUIRE_MSG(errno == EAGAIN || errno == EWOULDBLOCK ||
 	    errno == ENOBUFS, "filling: %s", strerror(errno));
-	n = send_rights(sv[0], &p[1], 1, "x", 1, MSG_DONTWAIT);
+	n = afx_send_rights(sv[0], &p[1], 1, "x", 1, MSG_DONTWAIT);
 	err = errno;
 	ATF_REQUIRE(close(p[1]) == 0);
 	if (n == -1) {
@@ -562,7 +532,7 @@ ATF_TC_BODY(cloexec_many, tc)
 		snprintf(name, sizeof(name), "f%d", i);
 		f[i] = afx_make_file(name, name);
 	}
-	ATF_REQUIRE(send_rights(sv[0], f, 3, "x", 1, 0) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], f, 3, "x", 1, 0) == 1);
 	recv_rights(sv[1], &r, 1, CMSG_SPACE(3 * sizeof(int)),
 	    MSG_CMSG_CLOEXEC);
 	if (r.n == -1) {
@@ -603,7 +573,7 @@ ATF_TC_BODY(peek_ctrunc, tc)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	afx_pipe(p);
-	ATF_REQUIRE(send_rights(sv[0], &p[1], 1, "x", 1, 0) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &p[1], 1, "x", 1, 0) == 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 	before = afx_count_fds();
 	/* Room for the header alone: no descriptor fits. */
@@ -640,7 +610,7 @@ ATF_TC_BODY(dgram_trunc_rights, tc)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_DGRAM, sv);
 	f = afx_make_file("f", "x");
-	ATF_REQUIRE(send_rights(sv[0], &f, 1, "abcdef", 6, 0) == 6);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "abcdef", 6, 0) == 6);
 	recv_ok(sv[1], &r, 2, CMSG_SPACE(sizeof(int)), 0);
 	ATF_REQUIRE(r.n == 2);
 	snprintf(res, sizeof(res), "%s%s",
@@ -690,7 +660,7 @@ ATF_TC_BODY(mmsg_rights, tc)
 		rm[i].msg_hdr.msg_control = rctl[i].buf;
 		rm[i].msg_hdr.msg_controllen = sizeof(rctl[i].buf);
 	}
-	n = sendmmsg(sv[0], sm, 2, SEND_FLAGS);
+	n = sendmmsg(sv[0], sm, 2, AFX_NOSIGNAL);
 	if (n == -1) {
 		snprintf(res, sizeof(res), "%s", afx_errname(errno));
 		ATF_REQUIRE(close(f[0]) == 0 && close(f[1]) == 0);
@@ -740,7 +710,7 @@ ATF_TC_BODY(passcred_with_rights, tc)
 	ATF_REQUIRE(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &(int){1},
 	    sizeof(int)) == 0);
 	f = afx_make_file("f", "x");
-	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	/* Room for both: CMSG_SPACE of each, as the kernel lays them out. */
 	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(struct ucred)) +
 	    CMSG_SPACE(sizeof(int)), 0);

@@ -381,29 +381,13 @@ recv_rx(int fd, char *buf, size_t size, socklen_t ctlsize, struct rx *rx)
 static int
 send_cred(int fd, pid_t pid, uid_t uid, gid_t gid)
 {
-	union ctl ctl;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *cm;
 	struct ucred uc;
 
-	memset(&ctl, 0, sizeof(ctl));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = "c";
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = CMSG_SPACE(sizeof(uc));
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_CREDENTIALS;
-	cm->cmsg_len = CMSG_LEN(sizeof(uc));
 	uc.pid = pid;
 	uc.uid = uid;
 	uc.gid = gid;
-	memcpy(CMSG_DATA(cm), &uc, sizeof(uc));
-	return (sendmsg(fd, &msg, MSG_NOSIGNAL) == -1 ? -1 : 0);
+	return (afx_send_cmsg(fd, "c", 1, SOL_SOCKET, SCM_CREDENTIALS, &uc,
+	    sizeof(uc), MSG_NOSIGNAL) == -1 ? -1 : 0);
 }
 
 /* "self" when rx carries this process's credentials. */
@@ -812,26 +796,11 @@ AFX_TC(empty_cmsg, "cred.empty_cmsg",
 ATF_TC_BODY(empty_cmsg, tc)
 {
 #ifdef SCM_CREDENTIALS
-	union ctl ctl;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *cm;
 	int sv[2];
 
 	ATF_REQUIRE(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);
-	memset(&ctl, 0, sizeof(ctl));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = "c";
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = CMSG_SPACE(0);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_CREDENTIALS;
-	cm->cmsg_len = CMSG_LEN(0);
-	afx_expect_rc(tc, sendmsg(sv[0], &msg, 0) == -1 ? -1 : 0);
+	afx_expect_rc(tc, afx_send_cmsg(sv[0], "c", 1, SOL_SOCKET,
+	    SCM_CREDENTIALS, NULL, 0, 0) == -1 ? -1 : 0);
 #else
 	afx_expect(tc, "unsupported");
 #endif

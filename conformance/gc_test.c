@@ -39,12 +39,6 @@
 
 #include "afx.h"
 
-#ifdef MSG_NOSIGNAL
-#define SEND_FLAGS	MSG_NOSIGNAL
-#else
-#define SEND_FLAGS	0
-#endif
-
 /* Sockets in the longest chain or cycle built here. */
 #define CHAIN		16
 /* Messages sent while looking for the in-flight limit. */
@@ -75,38 +69,12 @@ collected(int rfd)
 	return (afx_pipe_closed(rfd, 0));
 }
 
-/* sendmsg() of one byte with n descriptors; errno kept on failure. */
-static ssize_t
-send_rights(int s, const int *fds, int n)
-{
-	union ctl ctl;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *cm;
-
-	ATF_REQUIRE(CMSG_SPACE((size_t)n * sizeof(int)) <= sizeof(ctl));
-	memset(&msg, 0, sizeof(msg));
-	memset(&ctl, 0, sizeof(ctl));
-	iov.iov_base = (void *)(uintptr_t)"x";
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
-	memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
-	return (sendmsg(s, &msg, SEND_FLAGS));
-}
-
 static void
 send_ok(int s, const int *fds, int n)
 {
 
-	ATF_REQUIRE_MSG(send_rights(s, fds, n) == 1, "sendmsg with %d "
-	    "descriptors: %s", n, strerror(errno));
+	ATF_REQUIRE_MSG(afx_send_rights(s, fds, n, "x", 1, 0) == 1,
+	    "sendmsg with %d descriptors: %s", n, strerror(errno));
 }
 
 /* recvmsg() of one byte and up to one descriptor; -1 when none came. */
@@ -382,7 +350,7 @@ inflight_limit(const atf_tc_t *tc)
 	low.rlim_cur = INFLIGHT_RLIMIT;
 	ATF_REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
 	for (i = 0; i < INFLIGHT_TRIES; i++)
-		if (send_rights(sv[0], &f, 1) == -1) {
+		if (afx_send_rights(sv[0], &f, 1, "x", 1, 0) == -1) {
 			err = errno;
 			break;
 		}
@@ -429,7 +397,8 @@ ATF_TC_BODY(nesting, tc)
 	/* Level i: sv[i][1]'s queue holds sv[i-1][1], which holds ... */
 	for (level = 1; level < CHAIN; level++) {
 		afx_pair_nb(SOCK_STREAM, sv[level]);
-		if (send_rights(sv[level][0], &sv[level - 1][1], 1) == -1) {
+		if (afx_send_rights(sv[level][0], &sv[level - 1][1], 1, "x", 1,
+		    0) == -1) {
 			err = errno;
 			afx_close2(sv[level]);
 			break;
@@ -464,7 +433,7 @@ ATF_TC_BODY(sender_exits, tc)
 	ATF_REQUIRE(pid != -1);
 	if (pid == 0) {
 		(void)close(p[0]);
-		_exit(send_rights(sv[0], &p[1], 1) == 1 ? 0 : 1);
+		_exit(afx_send_rights(sv[0], &p[1], 1, "x", 1, 0) == 1 ? 0 : 1);
 	}
 	ATF_REQUIRE(close(p[1]) == 0);
 	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);

@@ -80,10 +80,6 @@ AFX_TC(so_passrights_off, "lnx.so_passrights_off",
 ATF_TC_BODY(so_passrights_off, tc)
 {
 #ifdef SO_PASSRIGHTS
-	union ctl ctl;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *cm;
 	int sv[2], before, rc, err;
 
 	before = afx_count_fds();
@@ -93,20 +89,7 @@ ATF_TC_BODY(so_passrights_off, tc)
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
-	memset(&ctl, 0, sizeof(ctl));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = "r";
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = CMSG_SPACE(sizeof(int));
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &sv[0], sizeof(int));
-	rc = (int)sendmsg(sv[0], &msg, MSG_DONTWAIT);
+	rc = (int)afx_send_rights(sv[0], &sv[0], 1, "r", 1, MSG_DONTWAIT);
 	err = errno;
 	ATF_REQUIRE(close(sv[0]) == 0 && close(sv[1]) == 0);
 	ATF_REQUIRE_EQ(afx_count_fds(), before);

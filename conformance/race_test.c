@@ -75,34 +75,6 @@ check_call(struct verdict *v, const char *call, int rc, int err,
 		verdict_bad(v, call, afx_errname(err));
 }
 
-/* Send one byte with the descriptors fds[0..n-1]: 0 or -1 and errno. */
-static int
-send_fds(int fd, const int *fds, int n)
-{
-	union {
-		struct cmsghdr hdr;
-		char	 buf[CMSG_SPACE(4 * sizeof(int))];
-	} ctl;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *cm;
-
-	memset(&ctl, 0, sizeof(ctl));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = "f";
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
-	memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
-	return (sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == -1 ? -1 : 0);
-}
-
 /*
  * In a child: receive up to n messages, closing every descriptor that
  * arrives.  Returns 0, or 1 if a call failed or control data was cut.
@@ -227,7 +199,8 @@ rights_round(struct verdict *v, int type, int keep, const int *errs)
 	fds[0] = p[1];
 	fds[1] = sv[0];
 	for (j = 0; j < SENDS; j++) {
-		rc = send_fds(sv[0], fds, 2);
+		rc = afx_send_rights(sv[0], fds, 2, "f", 1, MSG_DONTWAIT) ==
+		    -1 ? -1 : 0;
 		err = errno;
 		check_call(v, "sendmsg", rc, err, errs);
 		if (rc == -1 && err != EAGAIN && err != EWOULDBLOCK &&

@@ -45,12 +45,6 @@
 
 #include "afx.h"
 
-#ifdef MSG_NOSIGNAL
-#define SEND_FLAGS	MSG_NOSIGNAL
-#else
-#define SEND_FLAGS	0
-#endif
-
 /* Descriptors one received message may carry in these tests. */
 #define RFDS		16
 /* Upper bound of the per-message limit search (fits CTL_BYTES). */
@@ -74,44 +68,6 @@ struct rcvd {
 	char	 data[64];
 };
 
-/* Fill one SCM_RIGHTS message at cm with n descriptors. */
-static void
-put_rights(struct cmsghdr *cm, const int *fds, int n)
-{
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
-	if (n > 0)
-		memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
-}
-
-/*
- * sendmsg() of len bytes with n descriptors in one SCM_RIGHTS message
- * (none when n < 0; an empty one when n == 0).  errno is kept.
- */
-static ssize_t
-send_rights(int s, const int *fds, int n, const void *data, size_t len)
-{
-	union ctl ctl;
-	struct msghdr msg;
-	struct iovec iov;
-
-	memset(&msg, 0, sizeof(msg));
-	memset(&ctl, 0, sizeof(ctl));
-	iov.iov_base = (void *)(uintptr_t)data;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	if (n >= 0) {
-		ATF_REQUIRE(CMSG_SPACE((size_t)n * sizeof(int)) <= sizeof(ctl));
-		msg.msg_control = ctl.buf;
-		msg.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
-		put_rights(CMSG_FIRSTHDR(&msg), fds, n);
-	}
-	return (sendmsg(s, &msg, SEND_FLAGS));
-}
-
 /* sendmsg() of one byte with a control buffer built by the caller. */
 static ssize_t
 send_control(int s, void *control, size_t controllen)
@@ -126,7 +82,7 @@ send_control(int s, void *control, size_t controllen)
 	msg.msg_iovlen = 1;
 	msg.msg_control = control;
 	msg.msg_controllen = controllen;
-	return (sendmsg(s, &msg, SEND_FLAGS));
+	return (sendmsg(s, &msg, AFX_NOSIGNAL));
 }
 
 /*
@@ -211,7 +167,7 @@ pass_one(const atf_tc_t *tc, int type)
 		return;
 	}
 	f = afx_make_file("f", "hello");
-	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	if (r.nfds != 1)
 		res = "none";
@@ -267,7 +223,7 @@ pass_many(const atf_tc_t *tc, int type)
 		snprintf(name, sizeof(name), "f%d", i);
 		f[i] = afx_make_file(name, name);
 	}
-	ATF_REQUIRE(send_rights(sv[0], f, 5, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], f, 5, "x", 1, 0) == 1);
 	recv_ok(sv[1], &r, 1, CMSG_SPACE(5 * sizeof(int)), 0);
 	ok = r.nfds == 5 && r.ncmsg == 1;
 	for (i = 0; ok && i < 5; i++)
@@ -299,7 +255,7 @@ ATF_TC_BODY(shared_offset, tc)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "");
-	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	ATF_REQUIRE(r.nfds == 1);
 	/* One open file description: a write through one moves both. */
@@ -323,7 +279,7 @@ ATF_TC_BODY(cloexec_not_passed, tc)
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "x");
 	ATF_REQUIRE(fcntl(f, F_SETFD, FD_CLOEXEC) == 0);
-	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	ATF_REQUIRE(r.nfds == 1);
 	fl = fcntl(r.fds[0], F_GETFD);
@@ -346,7 +302,7 @@ ATF_TC_BODY(cmsg_cloexec, tc)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "x");
-	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), MSG_CMSG_CLOEXEC);
 	if (r.n == -1) {
 		ATF_REQUIRE(close(f) == 0);
@@ -379,7 +335,7 @@ ATF_TC_BODY(sender_closes, tc)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "hello");
-	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	/* The message holds its own reference to the open file. */
 	ATF_REQUIRE(close(f) == 0);
 	ATF_REQUIRE(unlink("f") == 0);
@@ -413,7 +369,7 @@ zero_data(const atf_tc_t *tc, int type)
 		return;
 	}
 	afx_pipe(p);
-	n = send_rights(sv[0], &p[1], 1, "", 0);
+	n = afx_send_rights(sv[0], &p[1], 1, "", 0, 0);
 	if (n == -1) {
 		res = afx_errname(errno);
 		ATF_REQUIRE(close(p[1]) == 0);
@@ -491,10 +447,10 @@ send_two(const atf_tc_t *tc, int first_n)
 	msg.msg_control = ctl.buf;
 	msg.msg_controllen = len;
 	cm = CMSG_FIRSTHDR(&msg);
-	put_rights(cm, &f[0], first_n);
+	(void)afx_put_rights(cm, &f[0], first_n);
 	cm = CMSG_NXTHDR(&msg, cm);
 	ATF_REQUIRE(cm != NULL);
-	put_rights(cm, &f[1], 1);
+	(void)afx_put_rights(cm, &f[1], 1);
 	if (send_control(sv[0], ctl.buf, len) == -1) {
 		snprintf(res, sizeof(res), "%s", afx_errname(errno));
 	} else {
@@ -543,7 +499,7 @@ ATF_TC_BODY(empty_rights, tc)
 
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
-	if (send_rights(sv[0], NULL, 0, "x", 1) == -1) {
+	if (afx_send_rights(sv[0], NULL, 0, "x", 1, 0) == -1) {
 		res = afx_errname(errno);
 	} else {
 		recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
@@ -574,7 +530,7 @@ ATF_TC_BODY(send_controllen_unpadded, tc)
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_control = ctl.buf;
 	msg.msg_controllen = CMSG_SPACE(sizeof(int));
-	put_rights(CMSG_FIRSTHDR(&msg), &f, 1);
+	(void)afx_put_rights(CMSG_FIRSTHDR(&msg), &f, 1);
 	/* The padding after the last message is optional in POSIX. */
 	if (send_control(sv[0], ctl.buf, CMSG_LEN(sizeof(int))) == -1) {
 		res = afx_errname(errno);
@@ -599,7 +555,7 @@ ATF_TC_BODY(recv_controllen_unpadded, tc)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "x");
-	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	recv_rights(sv[1], &r, 1, CMSG_LEN(sizeof(int)), 0);
 	if (r.n == -1) {
 		ATF_REQUIRE(close(f) == 0);
@@ -680,7 +636,7 @@ truncate_three(struct rcvd *r, int *appeared, int *released)
 	f[0] = afx_make_file("f0", "0");
 	f[1] = afx_make_file("f1", "1");
 	f[2] = p[1];
-	ATF_REQUIRE(send_rights(sv[0], f, 3, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], f, 3, "x", 1, 0) == 1);
 	ATF_REQUIRE(close(f[0]) == 0);
 	ATF_REQUIRE(close(f[1]) == 0);
 	ATF_REQUIRE(close(p[1]) == 0);
@@ -758,7 +714,7 @@ no_room(const atf_tc_t *tc, size_t ctllen)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	afx_pipe(p);
-	ATF_REQUIRE(send_rights(sv[0], &p[1], 1, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &p[1], 1, "x", 1, 0) == 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 	before = afx_count_fds();
 	recv_rights(sv[1], &r, 1, ctllen, 0);
@@ -803,7 +759,7 @@ ATF_TC_BODY(read_discards, tc)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	afx_pipe(p);
-	ATF_REQUIRE(send_rights(sv[0], &p[1], 1, "ab", 2) == 2);
+	ATF_REQUIRE(afx_send_rights(sv[0], &p[1], 1, "ab", 2, 0) == 2);
 	ATF_REQUIRE(close(p[1]) == 0);
 	ATF_REQUIRE(read(sv[1], buf, sizeof(buf)) == 2);
 	released = afx_pipe_closed(p[0], 1000);
@@ -825,7 +781,7 @@ send_n(int sv[2], int f, int n)
 
 	for (i = 0; i < n; i++)
 		fds[i] = f;
-	if (send_rights(sv[0], fds, n, "x", 1) == -1)
+	if (afx_send_rights(sv[0], fds, n, "x", 1, 0) == -1)
 		return (errno);
 	ATF_REQUIRE(read(sv[1], &c, 1) == 1);
 	return (0);
@@ -899,7 +855,7 @@ ATF_TC_BODY(recv_no_slots, tc)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	afx_pipe(p);
-	ATF_REQUIRE(send_rights(sv[0], &p[1], 1, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &p[1], 1, "x", 1, 0) == 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 
 	/* Lower the soft limit to just above the highest open descriptor... */
@@ -949,7 +905,7 @@ ATF_TC_BODY(bad_fd, tc)
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "x");
 	ATF_REQUIRE(close(f) == 0);
-	afx_expect_rc(tc, (int)send_rights(sv[0], &f, 1, "x", 1));
+	afx_expect_rc(tc, (int)afx_send_rights(sv[0], &f, 1, "x", 1, 0));
 	afx_close2(sv);
 	afx_leak_check(base);
 }
@@ -965,7 +921,7 @@ ATF_TC_BODY(peek_installs, tc)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "x");
-	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	before = afx_count_fds();
 	recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), MSG_PEEK);
 	ATF_REQUIRE_MSG(r.n == 1, "peek: %s", strerror(r.err));
@@ -997,7 +953,7 @@ ATF_TC_BODY(peek_then_recv, tc)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "x");
-	ATF_REQUIRE(send_rights(sv[0], &f, 1, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	before = afx_count_fds();
 	recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), MSG_PEEK);
 	ATF_REQUIRE(r.n == 1);
@@ -1027,10 +983,10 @@ barrier(const atf_tc_t *tc, int rights_first)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "x");
-	ATF_REQUIRE(send_rights(sv[0], &f, rights_first ? 1 : -1, "ab", 2) ==
-	    2);
-	ATF_REQUIRE(send_rights(sv[0], &f, rights_first ? -1 : 1, "cd", 2) ==
-	    2);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, rights_first ? 1 : -1, "ab", 2,
+	    0) == 2);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, rights_first ? -1 : 1, "cd", 2,
+	    0) == 2);
 	recv_ok(sv[1], &r, 4, CMSG_SPACE(sizeof(int)), 0);
 	snprintf(res, sizeof(res), "%d%s", (int)r.n, r.nfds > 0 ? "+fd" : "");
 	close_rcvd(&r);
@@ -1073,8 +1029,8 @@ ATF_TC_BODY(separate_writes, tc)
 	afx_pair_nb(SOCK_STREAM, sv);
 	f[0] = afx_make_file("f0", "0");
 	f[1] = afx_make_file("f1", "1");
-	ATF_REQUIRE(send_rights(sv[0], &f[0], 1, "a", 1) == 1);
-	ATF_REQUIRE(send_rights(sv[0], &f[1], 1, "b", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f[0], 1, "a", 1, 0) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f[1], 1, "b", 1, 0) == 1);
 	recv_ok(sv[1], &r, 2, CMSG_SPACE(4 * sizeof(int)), 0);
 	snprintf(res, sizeof(res), "%d+%dfd", (int)r.n, r.nfds);
 	ATF_REQUIRE(r.nfds < 1 || afx_same_file(r.fds[0], f[0]));
@@ -1102,7 +1058,7 @@ ATF_TC_BODY(with_first_byte, tc)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "x");
-	ATF_REQUIRE(send_rights(sv[0], &f, 1, "abcd", 4) == 4);
+	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "abcd", 4, 0) == 4);
 	/* res[i] is 'F' when read i brought a descriptor, '_' when not. */
 	for (i = 0; i < 4; i++) {
 		recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
@@ -1131,7 +1087,7 @@ pass_socket(const atf_tc_t *tc, int which)
 
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
-	if (send_rights(sv[0], &sv[which], 1, "x", 1) == -1) {
+	if (afx_send_rights(sv[0], &sv[which], 1, "x", 1, 0) == -1) {
 		res = afx_errname(errno);
 	} else {
 		recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
@@ -1192,8 +1148,8 @@ ATF_TC_BODY(dgram_sendto, tc)
 	msg.msg_namelen = afx_sun(&sun, "rcv");
 	msg.msg_control = ctl.buf;
 	msg.msg_controllen = CMSG_SPACE(sizeof(int));
-	put_rights(CMSG_FIRSTHDR(&msg), &f, 1);
-	if (sendmsg(s, &msg, SEND_FLAGS) == -1) {
+	(void)afx_put_rights(CMSG_FIRSTHDR(&msg), &f, 1);
+	if (sendmsg(s, &msg, AFX_NOSIGNAL) == -1) {
 		res = afx_errname(errno);
 	} else {
 		recv_ok(d, &r, 1, CMSG_SPACE(sizeof(int)), 0);
@@ -1294,7 +1250,7 @@ ATF_TC_BODY(shutdown_rd_queued, tc)
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	afx_pipe(p);
-	ATF_REQUIRE(send_rights(sv[0], &p[1], 1, "x", 1) == 1);
+	ATF_REQUIRE(afx_send_rights(sv[0], &p[1], 1, "x", 1, 0) == 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 	ATF_REQUIRE(shutdown(sv[1], SHUT_RD) == 0);
 	recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
