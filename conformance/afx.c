@@ -1,6 +1,10 @@
 /*
  * The conformance helper API: see afx.h.
  */
+#ifdef __linux__
+/* struct ucred and SCM_CREDENTIALS, for afx_parse_control. */
+#define _GNU_SOURCE
+#endif
 #if defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || \
     defined(__DragonFly__) || defined(__APPLE__)
 /* The BSD and macOS headers hide CMSG_SPACE and CMSG_LEN from strict POSIX. */
@@ -625,6 +629,105 @@ afx_send_rights(int s, const int *fds, int n, const void *data, size_t len,
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	return (sendmsg(s, &msg, flags | AFX_NOSIGNAL));
+}
+
+/*
+ * A truncated message may claim more than was copied out: read no
+ * further than the msg_controllen the kernel handed back.  The data are
+ * copied out with memcpy; MSG_CTRUNC is left for the caller to judge.
+ */
+void
+afx_parse_control(struct msghdr *msg, struct afx_rcvd *r)
+{
+	struct cmsghdr *cm;
+	unsigned char *end;
+	size_t n, len;
+#ifdef SCM_CREDENTIALS
+	struct ucred uc;
+#endif
+
+	end = (unsigned char *)msg->msg_control + msg->msg_controllen;
+	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET)
+			continue;
+		if (cm->cmsg_type == SCM_RIGHTS) {
+			r->ncmsg++;
+			ATF_REQUIRE(cm->cmsg_len >= CMSG_LEN(0));
+		}
+		if (cm->cmsg_len < CMSG_LEN(0) || CMSG_DATA(cm) > end)
+			continue;
+		len = cm->cmsg_len - CMSG_LEN(0);
+		if (len > (size_t)(end - CMSG_DATA(cm)))
+			len = (size_t)(end - CMSG_DATA(cm));
+		if (cm->cmsg_type == SCM_RIGHTS) {
+			n = len / sizeof(int);
+			ATF_REQUIRE_MSG((size_t)r->nfds + n <= AFX_RFDS,
+			    "%zu descriptors received, room for %d", n,
+			    AFX_RFDS);
+			memcpy(&r->fds[r->nfds], CMSG_DATA(cm),
+			    n * sizeof(int));
+			r->nfds += (int)n;
+		}
+#ifdef SCM_CREDENTIALS
+		if (cm->cmsg_type == SCM_CREDENTIALS && len >= sizeof(uc)) {
+			memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
+			r->cred.pid = uc.pid;
+			r->cred.uid = uc.uid;
+			r->cred.gid = uc.gid;
+			r->has_cred = 1;
+		}
+#endif
+	}
+}
+
+void
+afx_recv_rights(int s, struct afx_rcvd *r, size_t len, size_t ctllen,
+    int flags)
+{
+	union afx_ctl ctl;
+	struct msghdr msg;
+	struct iovec iov;
+
+	ATF_REQUIRE(len <= sizeof(r->data) && ctllen <= sizeof(ctl.buf));
+	memset(r, 0, sizeof(*r));
+	memset(&ctl, 0, sizeof(ctl));
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = r->data;
+	iov.iov_len = len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	if (ctllen > 0) {
+		msg.msg_control = ctl.buf;
+		msg.msg_controllen = (socklen_t)ctllen;
+	}
+	r->n = recvmsg(s, &msg, flags);
+	r->err = errno;
+	if (r->n == -1)
+		return;
+	r->flags = msg.msg_flags;
+	r->controllen = ctllen > 0 ? (size_t)msg.msg_controllen : 0;
+	if (ctllen > 0)
+		afx_parse_control(&msg, r);
+}
+
+void
+afx_recv_ok(int s, struct afx_rcvd *r, size_t len, size_t ctllen, int flags)
+{
+
+	afx_recv_rights(s, r, len, ctllen, flags);
+	ATF_REQUIRE_MSG(r->n != -1, "recvmsg: %s", strerror(r->err));
+	ATF_REQUIRE_MSG((r->flags & MSG_CTRUNC) == 0,
+	    "MSG_CTRUNC on a receive with room for every descriptor");
+}
+
+void
+afx_close_rcvd(struct afx_rcvd *r)
+{
+	int i;
+
+	for (i = 0; i < r->nfds; i++)
+		ATF_REQUIRE(close(r->fds[i]) == 0);
+	r->nfds = 0;
 }
 
 /*

@@ -137,6 +137,36 @@ ssize_t	afx_send_cmsg(int s, const void *data, size_t len, int level,
 ssize_t	afx_send_rights(int s, const int *fds, int n, const void *data,
 	    size_t len, int flags);
 
+/* Descriptors one received message may carry in these tests. */
+#define AFX_RFDS	16
+/* What one recvmsg() gave back. */
+struct afx_rcvd {
+	ssize_t	 n;		/* recvmsg's return */
+	int	 err;		/* errno when n == -1 */
+	int	 flags;		/* msg_flags */
+	size_t	 controllen;	/* msg_controllen on return */
+	int	 ncmsg;		/* SCM_RIGHTS messages found */
+	int	 nfds;		/* descriptors in them, in order */
+	int	 fds[AFX_RFDS];
+	int	 has_cred;	/* an SCM_CREDENTIALS message came */
+	struct {
+		pid_t	 pid;
+		uid_t	 uid;
+		gid_t	 gid;
+	} cred;			/* its struct ucred */
+	char	 data[64];
+};
+/* Take descriptors and credentials out of msg, within msg_controllen. */
+void	afx_parse_control(struct msghdr *msg, struct afx_rcvd *r);
+/* recvmsg of len bytes, ctllen of control (none if 0); MSG_CTRUNC kept. */
+void	afx_recv_rights(int s, struct afx_rcvd *r, size_t len, size_t ctllen,
+	    int flags);
+/* The same, asserting that it worked and that MSG_CTRUNC is clear. */
+void	afx_recv_ok(int s, struct afx_rcvd *r, size_t len, size_t ctllen,
+	    int flags);
+/* Close every descriptor r holds. */
+void	afx_close_rcvd(struct afx_rcvd *r);
+
 /* One line of Linux's /proc/net/unix. */
 struct afx_procline {
 	unsigned flags;

@@ -71,8 +71,6 @@
 
 #define PATH_OFF	offsetof(struct sockaddr_un, sun_path)
 
-/* Descriptors one received message may carry in these tests. */
-#define RFDS		8
 /* Rounds of the shutdown race, and seconds before a stuck child is killed. */
 #define ITER		32
 #define CHILD_ALARM	5
@@ -85,20 +83,6 @@
 union ctl {
 	struct cmsghdr hdr;
 	unsigned char buf[512];
-};
-
-/* What one recvmsg() gave back. */
-struct rcvd {
-	ssize_t	 n;		/* recvmsg's return */
-	int	 err;		/* errno when n == -1 */
-	int	 flags;		/* msg_flags */
-	int	 nfds;		/* descriptors received, in order */
-	int	 fds[RFDS];
-	int	 has_cred;	/* an SCM_CREDENTIALS message came */
-#ifdef SCM_CREDENTIALS
-	struct ucred cred;
-#endif
-	char	 data[64];
 };
 
 /* Room for any address the kernel may hand back. */
@@ -119,108 +103,13 @@ put_rights(union ctl *ctl, const int *fds, int n)
 }
 
 /*
- * Take the descriptors and credentials out of a received message.  The
- * descriptors are copied out with memcpy; MSG_CTRUNC is left in r->flags
- * for the caller to judge.
- */
-static void
-parse_control(struct msghdr *msg, struct rcvd *r)
-{
-	struct cmsghdr *cm;
-	unsigned char *end;
-	size_t n, len;
-
-	/*
-	 * A truncated message may claim more than was copied out: read no
-	 * further than the msg_controllen the kernel handed back.
-	 */
-	end = (unsigned char *)msg->msg_control + msg->msg_controllen;
-	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_len < CMSG_LEN(0) ||
-		    CMSG_DATA(cm) > end)
-			continue;
-		len = cm->cmsg_len - CMSG_LEN(0);
-		if (len > (size_t)(end - CMSG_DATA(cm)))
-			len = (size_t)(end - CMSG_DATA(cm));
-		if (cm->cmsg_type == SCM_RIGHTS) {
-			n = len / sizeof(int);
-			ATF_REQUIRE_MSG((size_t)r->nfds + n <= RFDS,
-			    "%zu descriptors received, room for %d", n, RFDS);
-			memcpy(&r->fds[r->nfds], CMSG_DATA(cm),
-			    n * sizeof(int));
-			r->nfds += (int)n;
-		}
-#ifdef SCM_CREDENTIALS
-		if (cm->cmsg_type == SCM_CREDENTIALS &&
-		    len >= sizeof(r->cred)) {
-			memcpy(&r->cred, CMSG_DATA(cm), sizeof(r->cred));
-			r->has_cred = 1;
-		}
-#endif
-	}
-}
-
-/*
- * recvmsg() of up to len bytes into a control buffer of ctllen bytes
- * (msg_control NULL when ctllen is 0).
- */
-static void
-recv_rights(int s, struct rcvd *r, size_t len, size_t ctllen, int flags)
-{
-	union ctl ctl;
-	struct msghdr msg;
-	struct iovec iov;
-
-	ATF_REQUIRE(len <= sizeof(r->data) && ctllen <= sizeof(ctl.buf));
-	memset(r, 0, sizeof(*r));
-	memset(&ctl, 0, sizeof(ctl));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = r->data;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	if (ctllen > 0) {
-		msg.msg_control = ctl.buf;
-		msg.msg_controllen = (socklen_t)ctllen;
-	}
-	r->n = recvmsg(s, &msg, flags);
-	r->err = errno;
-	if (r->n == -1)
-		return;
-	r->flags = msg.msg_flags;
-	if (ctllen > 0)
-		parse_control(&msg, r);
-}
-
-/* A receive that must work and carry no truncated control data. */
-static void
-recv_ok(int s, struct rcvd *r, size_t len, size_t ctllen, int flags)
-{
-
-	recv_rights(s, r, len, ctllen, flags);
-	ATF_REQUIRE_MSG(r->n != -1, "recvmsg: %s", strerror(r->err));
-	ATF_REQUIRE_MSG((r->flags & MSG_CTRUNC) == 0,
-	    "MSG_CTRUNC on a receive with room for every descriptor");
-}
-
-static void
-close_rcvd(struct rcvd *r)
-{
-	int i;
-
-	for (i = 0; i < r->nfds; i++)
-		ATF_REQUIRE(close(r->fds[i]) == 0);
-	r->nfds = 0;
-}
-
-/*
  * Send fd over a fresh stream pair and receive it: the received
  * descriptor, or -1 with *err set when the send failed.
  */
 static int
 pass_over_pair(int fd, int *err)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	int sv[2];
 
 	*err = 0;
@@ -230,7 +119,7 @@ pass_over_pair(int fd, int *err)
 		afx_close2(sv);
 		return (-1);
 	}
-	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+	afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	afx_close2(sv);
 	ATF_REQUIRE_MSG(r.nfds == 1, "the descriptor did not arrive");
 	return (r.fds[0]);
@@ -522,7 +411,7 @@ AFX_TC(cloexec_many, "fd.cloexec_many",
 ATF_TC_BODY(cloexec_many, tc)
 {
 #ifdef MSG_CMSG_CLOEXEC
-	struct rcvd r;
+	struct afx_rcvd r;
 	char name[8];
 	int base, sv[2], f[3], i, fl, set = 0;
 
@@ -533,7 +422,7 @@ ATF_TC_BODY(cloexec_many, tc)
 		f[i] = afx_make_file(name, name);
 	}
 	ATF_REQUIRE(afx_send_rights(sv[0], f, 3, "x", 1, 0) == 1);
-	recv_rights(sv[1], &r, 1, CMSG_SPACE(3 * sizeof(int)),
+	afx_recv_rights(sv[1], &r, 1, CMSG_SPACE(3 * sizeof(int)),
 	    MSG_CMSG_CLOEXEC);
 	if (r.n == -1) {
 		for (i = 0; i < 3; i++)
@@ -550,7 +439,7 @@ ATF_TC_BODY(cloexec_many, tc)
 		if (fl & FD_CLOEXEC)
 			set++;
 	}
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	for (i = 0; i < 3; i++)
 		ATF_REQUIRE(close(f[i]) == 0);
 	afx_close2(sv);
@@ -565,7 +454,7 @@ AFX_TC(peek_ctrunc, "fd.peek_ctrunc",
     "MSG_PEEK with a control buffer that holds no descriptor, then an ordinary recvmsg with room")
 ATF_TC_BODY(peek_ctrunc, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	char res[48];
 	const char *first;
 	int base, sv[2], p[2], before;
@@ -577,15 +466,15 @@ ATF_TC_BODY(peek_ctrunc, tc)
 	ATF_REQUIRE(close(p[1]) == 0);
 	before = afx_count_fds();
 	/* Room for the header alone: no descriptor fits. */
-	recv_rights(sv[1], &r, 1, CMSG_LEN(0), MSG_PEEK);
+	afx_recv_rights(sv[1], &r, 1, CMSG_LEN(0), MSG_PEEK);
 	ATF_REQUIRE_MSG(r.n == 1, "peek: %s", strerror(r.err));
 	ATF_REQUIRE_MSG(r.nfds == 0 && afx_count_fds() == before,
 	    "a descriptor was installed with no room for it");
 	first = (r.flags & MSG_CTRUNC) ? "ctrunc" : "no_ctrunc";
 	/* What the peek did must not cost the real receive its descriptor. */
-	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+	afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	if (r.nfds == 1) {
-		close_rcvd(&r);
+		afx_close_rcvd(&r);
 		snprintf(res, sizeof(res), "%s+delivered", first);
 	} else {
 		snprintf(res, sizeof(res), "%s+lost", first);
@@ -603,7 +492,7 @@ AFX_TC(dgram_trunc_rights, "fd.dgram_trunc_rights",
     "a 6-byte datagram with a descriptor read into 2 bytes: MSG_TRUNC, and the descriptor")
 ATF_TC_BODY(dgram_trunc_rights, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	char res[48], c;
 	int base, sv[2], f;
 
@@ -611,12 +500,12 @@ ATF_TC_BODY(dgram_trunc_rights, tc)
 	afx_pair_nb(SOCK_DGRAM, sv);
 	f = afx_make_file("f", "x");
 	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "abcdef", 6, 0) == 6);
-	recv_ok(sv[1], &r, 2, CMSG_SPACE(sizeof(int)), 0);
+	afx_recv_ok(sv[1], &r, 2, CMSG_SPACE(sizeof(int)), 0);
 	ATF_REQUIRE(r.n == 2);
 	snprintf(res, sizeof(res), "%s%s",
 	    (r.flags & MSG_TRUNC) ? "trunc" : "no_trunc",
 	    r.nfds == 1 && afx_same_file(r.fds[0], f) ? "+fd" : "");
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	/* The rest of the datagram went with it. */
 	ATF_REQUIRE(recv(sv[1], &c, 1, MSG_DONTWAIT) == -1);
 	ATF_REQUIRE(close(f) == 0);
@@ -634,7 +523,7 @@ ATF_TC_BODY(mmsg_rights, tc)
 	union ctl sctl[2], rctl[2];
 	struct mmsghdr sm[2], rm[2];
 	struct iovec siov[2], riov[2];
-	struct rcvd r[2];
+	struct afx_rcvd r[2];
 	char res[48], rbuf[2][8];
 	int base, sv[2], f[2], i, n, ok;
 
@@ -678,11 +567,11 @@ ATF_TC_BODY(mmsg_rights, tc)
 	for (i = 0; i < n && i < 2; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
 		ATF_REQUIRE((rm[i].msg_hdr.msg_flags & MSG_CTRUNC) == 0);
-		parse_control(&rm[i].msg_hdr, &r[i]);
+		afx_parse_control(&rm[i].msg_hdr, &r[i]);
 		if (rm[i].msg_len != 1 || rbuf[i][0] != (i == 0 ? 'a' : 'b') ||
 		    r[i].nfds != 1 || !afx_same_file(r[i].fds[0], f[i]))
 			ok = 0;
-		close_rcvd(&r[i]);
+		afx_close_rcvd(&r[i]);
 	}
 	snprintf(res, sizeof(res), "%d_msgs_%s", n, ok ? "own_fd_each" :
 	    "mixed");
@@ -701,7 +590,7 @@ AFX_TC(passcred_with_rights, "cred.passcred_with_rights",
 ATF_TC_BODY(passcred_with_rights, tc)
 {
 #if defined(SCM_CREDENTIALS) && defined(SO_PASSCRED)
-	struct rcvd r;
+	struct afx_rcvd r;
 	char res[48];
 	int base, sv[2], f;
 
@@ -712,13 +601,13 @@ ATF_TC_BODY(passcred_with_rights, tc)
 	f = afx_make_file("f", "x");
 	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	/* Room for both: CMSG_SPACE of each, as the kernel lays them out. */
-	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(struct ucred)) +
+	afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(struct ucred)) +
 	    CMSG_SPACE(sizeof(int)), 0);
 	snprintf(res, sizeof(res), "%s+%s",
 	    !r.has_cred ? "nocred" : r.cred.pid == getpid() &&
 	    r.cred.uid == geteuid() && r.cred.gid == getegid() ? "self" :
 	    "other", r.nfds == 1 && afx_same_file(r.fds[0], f) ? "fd" : "nofd");
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
 	afx_close2(sv);
 	afx_leak_check(base);
@@ -733,7 +622,7 @@ AFX_TC(passcred_same_merged, "cred.passcred_same_merged",
 ATF_TC_BODY(passcred_same_merged, tc)
 {
 #if defined(SCM_CREDENTIALS) && defined(SO_PASSCRED)
-	struct rcvd r;
+	struct afx_rcvd r;
 	int sv[2];
 
 	afx_pair_nb(SOCK_STREAM, sv);
@@ -741,9 +630,9 @@ ATF_TC_BODY(passcred_same_merged, tc)
 	    sizeof(int)) == 0);
 	ATF_REQUIRE(write(sv[0], "a", 1) == 1);
 	ATF_REQUIRE(write(sv[0], "b", 1) == 1);
-	recv_ok(sv[1], &r, 8, sizeof(union ctl), 0);
+	afx_recv_ok(sv[1], &r, 8, sizeof(union ctl), 0);
 	ATF_REQUIRE(r.has_cred);
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	afx_close2(sv);
 	afx_expect(tc, r.n == 2 ? "merged" : r.n == 1 ? "split" : "other");
 #else

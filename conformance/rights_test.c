@@ -45,8 +45,6 @@
 
 #include "afx.h"
 
-/* Descriptors one received message may carry in these tests. */
-#define RFDS		16
 /* Upper bound of the per-message limit search (fits CTL_BYTES). */
 #define MAX_SEARCH	1000
 /* A control buffer for up to MAX_SEARCH descriptors, aligned for cmsghdr. */
@@ -54,18 +52,6 @@
 union ctl {
 	struct cmsghdr hdr;
 	unsigned char buf[CTL_BYTES];
-};
-
-/* What one recvmsg() gave back. */
-struct rcvd {
-	ssize_t	 n;		/* recvmsg's return */
-	int	 err;		/* errno when n == -1 */
-	int	 flags;		/* msg_flags */
-	size_t	 controllen;	/* msg_controllen on return */
-	int	 ncmsg;		/* SCM_RIGHTS messages found */
-	int	 nfds;		/* descriptors in them, in order */
-	int	 fds[RFDS];
-	char	 data[64];
 };
 
 /* sendmsg() of one byte with a control buffer built by the caller. */
@@ -85,79 +71,11 @@ send_control(int s, void *control, size_t controllen)
 	return (sendmsg(s, &msg, AFX_NOSIGNAL));
 }
 
-/*
- * recvmsg() of up to len bytes into a control buffer of ctllen bytes
- * (msg_control NULL when ctllen is 0).  The descriptors are copied out
- * with memcpy; MSG_CTRUNC is left in r->flags for the caller to judge.
- */
-static void
-recv_rights(int s, struct rcvd *r, size_t len, size_t ctllen, int flags)
-{
-	union ctl ctl;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *cm;
-	size_t n;
-
-	ATF_REQUIRE(len <= sizeof(r->data) && ctllen <= sizeof(ctl));
-	memset(r, 0, sizeof(*r));
-	memset(&ctl, 0, sizeof(ctl));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = r->data;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	if (ctllen > 0) {
-		msg.msg_control = ctl.buf;
-		msg.msg_controllen = ctllen;
-	}
-	r->n = recvmsg(s, &msg, flags);
-	r->err = errno;
-	if (r->n == -1)
-		return;
-	r->flags = msg.msg_flags;
-	r->controllen = ctllen > 0 ? (size_t)msg.msg_controllen : 0;
-	if (ctllen == 0)
-		return;
-	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		r->ncmsg++;
-		ATF_REQUIRE(cm->cmsg_len >= CMSG_LEN(0));
-		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		ATF_REQUIRE_MSG((size_t)r->nfds + n <= RFDS,
-		    "%zu descriptors received, room for %d", n, RFDS);
-		memcpy(&r->fds[r->nfds], CMSG_DATA(cm), n * sizeof(int));
-		r->nfds += (int)n;
-	}
-}
-
-/* A receive that must work and carry no truncated control data. */
-static void
-recv_ok(int s, struct rcvd *r, size_t len, size_t ctllen, int flags)
-{
-
-	recv_rights(s, r, len, ctllen, flags);
-	ATF_REQUIRE_MSG(r->n != -1, "recvmsg: %s", strerror(r->err));
-	ATF_REQUIRE_MSG((r->flags & MSG_CTRUNC) == 0,
-	    "MSG_CTRUNC on a receive with room for every descriptor");
-}
-
-static void
-close_rcvd(struct rcvd *r)
-{
-	int i;
-
-	for (i = 0; i < r->nfds; i++)
-		ATF_REQUIRE(close(r->fds[i]) == 0);
-	r->nfds = 0;
-}
-
 /* Pass one file over a pair of the type: the receiver gets the same file. */
 static void
 pass_one(const atf_tc_t *tc, int type)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	int base, sv[2], f;
 	const char *res;
 
@@ -168,14 +86,14 @@ pass_one(const atf_tc_t *tc, int type)
 	}
 	f = afx_make_file("f", "hello");
 	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
-	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+	afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	if (r.nfds != 1)
 		res = "none";
 	else if (r.fds[0] == f)
 		res = "same_number";
 	else
 		res = afx_same_file(r.fds[0], f) ? "same_file" : "other_file";
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
 	afx_close2(sv);
 	afx_leak_check(base);
@@ -210,7 +128,7 @@ ATF_TC_BODY(one_seqpacket, tc)
 static void
 pass_many(const atf_tc_t *tc, int type)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	char name[8];
 	int base, sv[2], f[5], i, ok;
 
@@ -224,11 +142,11 @@ pass_many(const atf_tc_t *tc, int type)
 		f[i] = afx_make_file(name, name);
 	}
 	ATF_REQUIRE(afx_send_rights(sv[0], f, 5, "x", 1, 0) == 1);
-	recv_ok(sv[1], &r, 1, CMSG_SPACE(5 * sizeof(int)), 0);
+	afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(5 * sizeof(int)), 0);
 	ok = r.nfds == 5 && r.ncmsg == 1;
 	for (i = 0; ok && i < 5; i++)
 		ok = afx_same_file(r.fds[i], f[i]);
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	for (i = 0; i < 5; i++)
 		ATF_REQUIRE(close(f[i]) == 0);
 	afx_close2(sv);
@@ -248,7 +166,7 @@ AFX_TC(shared_offset, "fd.shared_offset",
     "the received descriptor shares the file offset with the sender's")
 ATF_TC_BODY(shared_offset, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	off_t off;
 	int base, sv[2], f;
 
@@ -256,12 +174,12 @@ ATF_TC_BODY(shared_offset, tc)
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "");
 	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
-	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+	afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	ATF_REQUIRE(r.nfds == 1);
 	/* One open file description: a write through one moves both. */
 	ATF_REQUIRE(write(r.fds[0], "abc", 3) == 3);
 	off = lseek(f, 0, SEEK_CUR);
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
 	afx_close2(sv);
 	afx_leak_check(base);
@@ -272,7 +190,7 @@ AFX_TC(cloexec_not_passed, "fd.cloexec_not_passed",
     "the sender's FD_CLOEXEC does not travel with the descriptor")
 ATF_TC_BODY(cloexec_not_passed, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	int base, sv[2], f, fl;
 
 	base = afx_count_fds();
@@ -280,11 +198,11 @@ ATF_TC_BODY(cloexec_not_passed, tc)
 	f = afx_make_file("f", "x");
 	ATF_REQUIRE(fcntl(f, F_SETFD, FD_CLOEXEC) == 0);
 	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
-	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+	afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	ATF_REQUIRE(r.nfds == 1);
 	fl = fcntl(r.fds[0], F_GETFD);
 	ATF_REQUIRE(fl != -1);
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
 	afx_close2(sv);
 	afx_leak_check(base);
@@ -296,14 +214,14 @@ AFX_TC(cmsg_cloexec, "fd.cmsg_cloexec",
 ATF_TC_BODY(cmsg_cloexec, tc)
 {
 #ifdef MSG_CMSG_CLOEXEC
-	struct rcvd r;
+	struct afx_rcvd r;
 	int base, sv[2], f, fl;
 
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "x");
 	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
-	recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), MSG_CMSG_CLOEXEC);
+	afx_recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), MSG_CMSG_CLOEXEC);
 	if (r.n == -1) {
 		ATF_REQUIRE(close(f) == 0);
 		afx_close2(sv);
@@ -313,7 +231,7 @@ ATF_TC_BODY(cmsg_cloexec, tc)
 	ATF_REQUIRE((r.flags & MSG_CTRUNC) == 0 && r.nfds == 1);
 	fl = fcntl(r.fds[0], F_GETFD);
 	ATF_REQUIRE(fl != -1);
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
 	afx_close2(sv);
 	afx_leak_check(base);
@@ -327,7 +245,7 @@ AFX_TC(sender_closes, "fd.sender_closes",
     "the sender closes (and unlinks) the file right after sendmsg; the receiver can still read it")
 ATF_TC_BODY(sender_closes, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	char buf[8];
 	ssize_t n;
 	int base, sv[2], f;
@@ -339,10 +257,10 @@ ATF_TC_BODY(sender_closes, tc)
 	/* The message holds its own reference to the open file. */
 	ATF_REQUIRE(close(f) == 0);
 	ATF_REQUIRE(unlink("f") == 0);
-	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+	afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	ATF_REQUIRE(r.nfds == 1);
 	n = read(r.fds[0], buf, sizeof(buf));
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	afx_close2(sv);
 	afx_leak_check(base);
 	afx_expect(tc, n == 5 && memcmp(buf, "hello", 5) == 0 ? "readable" :
@@ -358,7 +276,7 @@ ATF_TC_BODY(sender_closes, tc)
 static void
 zero_data(const atf_tc_t *tc, int type)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	const char *res;
 	ssize_t n;
 	int base, sv[2], p[2];
@@ -376,7 +294,7 @@ zero_data(const atf_tc_t *tc, int type)
 	} else {
 		ATF_REQUIRE(n == 0);
 		ATF_REQUIRE(close(p[1]) == 0);
-		recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+		afx_recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 		if (r.n == -1) {
 			ATF_REQUIRE_MSG(r.err == EAGAIN || r.err == EWOULDBLOCK,
 			    "recvmsg: %s", strerror(r.err));
@@ -387,7 +305,7 @@ zero_data(const atf_tc_t *tc, int type)
 		} else {
 			ATF_REQUIRE((r.flags & MSG_CTRUNC) == 0);
 			res = r.nfds == 1 ? "delivered" : "data_only";
-			close_rcvd(&r);
+			afx_close_rcvd(&r);
 		}
 	}
 	ATF_REQUIRE(close(p[0]) == 0);
@@ -431,7 +349,7 @@ send_two(const atf_tc_t *tc, int first_n)
 	union ctl ctl;
 	struct msghdr msg;
 	struct cmsghdr *cm;
-	struct rcvd r;
+	struct afx_rcvd r;
 	char res[32];
 	size_t len;
 	int base, sv[2], f[2], i;
@@ -454,7 +372,7 @@ send_two(const atf_tc_t *tc, int first_n)
 	if (send_control(sv[0], ctl.buf, len) == -1) {
 		snprintf(res, sizeof(res), "%s", afx_errname(errno));
 	} else {
-		recv_ok(sv[1], &r, 1, sizeof(ctl), 0);
+		afx_recv_ok(sv[1], &r, 1, sizeof(ctl), 0);
 		/* One more would have no file of ours to compare with. */
 		ATF_REQUIRE_MSG(r.nfds <= first_n + 1,
 		    "%d descriptors arrived, %d were sent", r.nfds, first_n + 1);
@@ -464,7 +382,7 @@ send_two(const atf_tc_t *tc, int first_n)
 		snprintf(res, sizeof(res), "%d_in_%s", r.nfds,
 		    r.ncmsg == 1 ? "one_cmsg" : r.ncmsg == 2 ? "two_cmsgs" :
 		    "no_cmsg");
-		close_rcvd(&r);
+		afx_close_rcvd(&r);
 	}
 	ATF_REQUIRE(close(f[0]) == 0);
 	ATF_REQUIRE(close(f[1]) == 0);
@@ -493,7 +411,7 @@ AFX_TC(empty_rights, "fd.empty_rights",
     "a lone SCM_RIGHTS message with no descriptor (cmsg_len CMSG_LEN(0)) and one data byte")
 ATF_TC_BODY(empty_rights, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	const char *res;
 	int base, sv[2];
 
@@ -502,11 +420,11 @@ ATF_TC_BODY(empty_rights, tc)
 	if (afx_send_rights(sv[0], NULL, 0, "x", 1, 0) == -1) {
 		res = afx_errname(errno);
 	} else {
-		recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+		afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 		ATF_REQUIRE(r.n == 1);
 		res = r.ncmsg == 0 ? "no_cmsg" : r.nfds == 0 ? "empty_cmsg" :
 		    "fds";
-		close_rcvd(&r);
+		afx_close_rcvd(&r);
 	}
 	afx_close2(sv);
 	afx_leak_check(base);
@@ -519,7 +437,7 @@ ATF_TC_BODY(send_controllen_unpadded, tc)
 {
 	union ctl ctl;
 	struct msghdr msg;
-	struct rcvd r;
+	struct afx_rcvd r;
 	const char *res;
 	int base, sv[2], f;
 
@@ -535,9 +453,9 @@ ATF_TC_BODY(send_controllen_unpadded, tc)
 	if (send_control(sv[0], ctl.buf, CMSG_LEN(sizeof(int))) == -1) {
 		res = afx_errname(errno);
 	} else {
-		recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+		afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 		res = r.nfds == 1 && afx_same_file(r.fds[0], f) ? "ok" : "lost";
-		close_rcvd(&r);
+		afx_close_rcvd(&r);
 	}
 	ATF_REQUIRE(close(f) == 0);
 	afx_close2(sv);
@@ -549,14 +467,14 @@ AFX_TC(recv_controllen_unpadded, "fd.recv_controllen_unpadded",
     "a receive buffer of CMSG_LEN(sizeof(int)) bytes takes one descriptor: count and MSG_CTRUNC")
 ATF_TC_BODY(recv_controllen_unpadded, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	int base, sv[2], f, ctrunc, nfds;
 
 	base = afx_count_fds();
 	afx_pair_nb(SOCK_STREAM, sv);
 	f = afx_make_file("f", "x");
 	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
-	recv_rights(sv[1], &r, 1, CMSG_LEN(sizeof(int)), 0);
+	afx_recv_rights(sv[1], &r, 1, CMSG_LEN(sizeof(int)), 0);
 	if (r.n == -1) {
 		ATF_REQUIRE(close(f) == 0);
 		afx_close2(sv);
@@ -565,7 +483,7 @@ ATF_TC_BODY(recv_controllen_unpadded, tc)
 	}
 	ctrunc = (r.flags & MSG_CTRUNC) != 0;
 	nfds = r.nfds;
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
 	afx_close2(sv);
 	afx_leak_check(base);
@@ -626,7 +544,7 @@ snap_close_new(const struct snap *s)
  * here), and whether the kernel let go of the pipe's write end.
  */
 static void
-truncate_three(struct rcvd *r, int *appeared, int *released)
+truncate_three(struct afx_rcvd *r, int *appeared, int *released)
 {
 	struct snap before;
 	int sv[2], f[3], p[2];
@@ -642,7 +560,7 @@ truncate_three(struct rcvd *r, int *appeared, int *released)
 	ATF_REQUIRE(close(p[1]) == 0);
 	snap_take(&before);
 	/* CMSG_SPACE of two ints holds exactly two, whatever the ABI. */
-	recv_rights(sv[1], r, 1, CMSG_SPACE(2 * sizeof(int)), 0);
+	afx_recv_rights(sv[1], r, 1, CMSG_SPACE(2 * sizeof(int)), 0);
 	/* Only a kernel that installed it (listed or not) still holds it. */
 	*released = afx_pipe_closed(p[0], 1000);
 	*appeared = snap_close_new(&before);
@@ -658,7 +576,7 @@ AFX_TC(ctrunc_flag, "fd.ctrunc_flag",
     "three descriptors into a buffer with room for two: recvmsg's result and MSG_CTRUNC")
 ATF_TC_BODY(ctrunc_flag, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	int base, appeared, released;
 
 	base = afx_count_fds();
@@ -674,7 +592,7 @@ AFX_TC(ctrunc_installed, "fd.ctrunc_installed",
     "three descriptors into a buffer with room for two: how many are installed in the receiver")
 ATF_TC_BODY(ctrunc_installed, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	int base, appeared, released;
 
 	base = afx_count_fds();
@@ -690,7 +608,7 @@ AFX_TC(ctrunc_excess_closed, "fd.ctrunc_excess_closed",
     "three descriptors into a buffer with room for two: the one that did not fit is closed")
 ATF_TC_BODY(ctrunc_excess_closed, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	int base, appeared, released;
 
 	base = afx_count_fds();
@@ -707,7 +625,7 @@ ATF_TC_BODY(ctrunc_excess_closed, tc)
 static void
 no_room(const atf_tc_t *tc, size_t ctllen)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	char res[32];
 	int base, sv[2], p[2], before;
 
@@ -717,7 +635,7 @@ no_room(const atf_tc_t *tc, size_t ctllen)
 	ATF_REQUIRE(afx_send_rights(sv[0], &p[1], 1, "x", 1, 0) == 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 	before = afx_count_fds();
-	recv_rights(sv[1], &r, 1, ctllen, 0);
+	afx_recv_rights(sv[1], &r, 1, ctllen, 0);
 	ATF_REQUIRE_MSG(afx_count_fds() == before && r.nfds == 0,
 	    "a descriptor was installed without room for it");
 	ATF_REQUIRE_MSG(afx_pipe_closed(p[0], 1000),
@@ -848,7 +766,7 @@ AFX_TC(recv_no_slots, "fd.recv_no_slots",
 ATF_TC_BODY(recv_no_slots, tc)
 {
 	struct rlimit rl, low;
-	struct rcvd r;
+	struct afx_rcvd r;
 	char res[32];
 	int base, sv[2], p[2], fill[256], nfill, fd, maxfd, closed;
 
@@ -875,7 +793,7 @@ ATF_TC_BODY(recv_no_slots, tc)
 	ATF_REQUIRE_MSG(nfill < 256 && errno == EMFILE,
 	    "could not use up the descriptor table: %s", strerror(errno));
 
-	recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+	afx_recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 
 	ATF_REQUIRE(setrlimit(RLIMIT_NOFILE, &rl) == 0);
 	while (nfill > 0)
@@ -914,7 +832,7 @@ AFX_TC(peek_installs, "fd.peek_installs",
     "recvmsg with MSG_PEEK on a message with a descriptor: is a descriptor installed?")
 ATF_TC_BODY(peek_installs, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	const char *res;
 	int base, sv[2], f, before, appeared;
 
@@ -923,12 +841,12 @@ ATF_TC_BODY(peek_installs, tc)
 	f = afx_make_file("f", "x");
 	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	before = afx_count_fds();
-	recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), MSG_PEEK);
+	afx_recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), MSG_PEEK);
 	ATF_REQUIRE_MSG(r.n == 1, "peek: %s", strerror(r.err));
 	appeared = afx_count_fds() - before;
 	if (appeared == 1 && r.nfds == 1 && afx_same_file(r.fds[0], f)) {
 		res = "installed";
-		close_rcvd(&r);
+		afx_close_rcvd(&r);
 	} else if (appeared == 0) {
 		/* Whatever the cmsg holds, it names nothing of ours. */
 		res = r.ncmsg == 0 ? "not_installed" : "cmsg_without_fd";
@@ -946,7 +864,7 @@ AFX_TC(peek_then_recv, "fd.peek_then_recv",
     "after a MSG_PEEK, the ordinary recvmsg still delivers the descriptor")
 ATF_TC_BODY(peek_then_recv, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	const char *res;
 	int base, sv[2], f, before;
 
@@ -955,13 +873,13 @@ ATF_TC_BODY(peek_then_recv, tc)
 	f = afx_make_file("f", "x");
 	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "x", 1, 0) == 1);
 	before = afx_count_fds();
-	recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), MSG_PEEK);
+	afx_recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), MSG_PEEK);
 	ATF_REQUIRE(r.n == 1);
 	if (afx_count_fds() > before)
-		close_rcvd(&r);
-	recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+		afx_close_rcvd(&r);
+	afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	res = r.nfds == 1 && afx_same_file(r.fds[0], f) ? "delivered" : "lost";
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	ATF_REQUIRE(close(f) == 0);
 	afx_close2(sv);
 	afx_leak_check(base);
@@ -976,7 +894,7 @@ ATF_TC_BODY(peek_then_recv, tc)
 static void
 barrier(const atf_tc_t *tc, int rights_first)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	char res[16];
 	int base, sv[2], f;
 
@@ -987,13 +905,13 @@ barrier(const atf_tc_t *tc, int rights_first)
 	    0) == 2);
 	ATF_REQUIRE(afx_send_rights(sv[0], &f, rights_first ? -1 : 1, "cd", 2,
 	    0) == 2);
-	recv_ok(sv[1], &r, 4, CMSG_SPACE(sizeof(int)), 0);
+	afx_recv_ok(sv[1], &r, 4, CMSG_SPACE(sizeof(int)), 0);
 	snprintf(res, sizeof(res), "%d%s", (int)r.n, r.nfds > 0 ? "+fd" : "");
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	/* Drain the rest, with its descriptor if any. */
 	if (r.n < 4) {
-		recv_ok(sv[1], &r, 4, CMSG_SPACE(sizeof(int)), 0);
-		close_rcvd(&r);
+		afx_recv_ok(sv[1], &r, 4, CMSG_SPACE(sizeof(int)), 0);
+		afx_close_rcvd(&r);
 	}
 	ATF_REQUIRE(close(f) == 0);
 	afx_close2(sv);
@@ -1021,7 +939,7 @@ AFX_TC(separate_writes, "fd.separate_writes",
     "stream: two writes with a descriptor each are not merged by one large recvmsg")
 ATF_TC_BODY(separate_writes, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	char res[32];
 	int base, sv[2], f[2];
 
@@ -1031,14 +949,14 @@ ATF_TC_BODY(separate_writes, tc)
 	f[1] = afx_make_file("f1", "1");
 	ATF_REQUIRE(afx_send_rights(sv[0], &f[0], 1, "a", 1, 0) == 1);
 	ATF_REQUIRE(afx_send_rights(sv[0], &f[1], 1, "b", 1, 0) == 1);
-	recv_ok(sv[1], &r, 2, CMSG_SPACE(4 * sizeof(int)), 0);
+	afx_recv_ok(sv[1], &r, 2, CMSG_SPACE(4 * sizeof(int)), 0);
 	snprintf(res, sizeof(res), "%d+%dfd", (int)r.n, r.nfds);
 	ATF_REQUIRE(r.nfds < 1 || afx_same_file(r.fds[0], f[0]));
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	if (r.n == 1) {
-		recv_ok(sv[1], &r, 2, CMSG_SPACE(4 * sizeof(int)), 0);
+		afx_recv_ok(sv[1], &r, 2, CMSG_SPACE(4 * sizeof(int)), 0);
 		ATF_REQUIRE(r.nfds < 1 || afx_same_file(r.fds[0], f[1]));
-		close_rcvd(&r);
+		afx_close_rcvd(&r);
 	}
 	ATF_REQUIRE(close(f[0]) == 0);
 	ATF_REQUIRE(close(f[1]) == 0);
@@ -1051,7 +969,7 @@ AFX_TC(with_first_byte, "fd.with_first_byte",
     "stream: \"abcd\" with a descriptor read one byte at a time: the descriptor comes with the first")
 ATF_TC_BODY(with_first_byte, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	char res[16];
 	int base, sv[2], f, i;
 
@@ -1061,10 +979,10 @@ ATF_TC_BODY(with_first_byte, tc)
 	ATF_REQUIRE(afx_send_rights(sv[0], &f, 1, "abcd", 4, 0) == 4);
 	/* res[i] is 'F' when read i brought a descriptor, '_' when not. */
 	for (i = 0; i < 4; i++) {
-		recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+		afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 		ATF_REQUIRE(r.n == 1);
 		res[i] = r.nfds > 0 ? 'F' : '_';
-		close_rcvd(&r);
+		afx_close_rcvd(&r);
 	}
 	res[4] = '\0';
 	ATF_REQUIRE(close(f) == 0);
@@ -1080,7 +998,7 @@ ATF_TC_BODY(with_first_byte, tc)
 static void
 pass_socket(const atf_tc_t *tc, int which)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	const char *res;
 	char c;
 	int base, sv[2], from, to;
@@ -1090,7 +1008,7 @@ pass_socket(const atf_tc_t *tc, int which)
 	if (afx_send_rights(sv[0], &sv[which], 1, "x", 1, 0) == -1) {
 		res = afx_errname(errno);
 	} else {
-		recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+		afx_recv_ok(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 		ATF_REQUIRE(r.nfds == 1);
 		/* A byte written at one end must come out of the other. */
 		from = which == 0 ? r.fds[0] : sv[0];
@@ -1098,7 +1016,7 @@ pass_socket(const atf_tc_t *tc, int which)
 		ATF_REQUIRE(write(from, "y", 1) == 1);
 		res = read(to, &c, 1) == 1 && c == 'y' ? "same_socket" :
 		    "other";
-		close_rcvd(&r);
+		afx_close_rcvd(&r);
 	}
 	afx_close2(sv);
 	afx_leak_check(base);
@@ -1129,7 +1047,7 @@ ATF_TC_BODY(dgram_sendto, tc)
 	struct sockaddr_un sun;
 	struct msghdr msg;
 	struct iovec iov;
-	struct rcvd r;
+	struct afx_rcvd r;
 	const char *res;
 	int base, s, d, f;
 
@@ -1152,9 +1070,9 @@ ATF_TC_BODY(dgram_sendto, tc)
 	if (sendmsg(s, &msg, AFX_NOSIGNAL) == -1) {
 		res = afx_errname(errno);
 	} else {
-		recv_ok(d, &r, 1, CMSG_SPACE(sizeof(int)), 0);
+		afx_recv_ok(d, &r, 1, CMSG_SPACE(sizeof(int)), 0);
 		res = r.nfds == 1 && afx_same_file(r.fds[0], f) ? "ok" : "lost";
-		close_rcvd(&r);
+		afx_close_rcvd(&r);
 	}
 	ATF_REQUIRE(close(f) == 0);
 	ATF_REQUIRE(close(s) == 0);
@@ -1173,7 +1091,7 @@ send_odd(const atf_tc_t *tc, int level, int type, size_t cmsg_len,
 {
 	union ctl ctl;
 	struct cmsghdr *cm;
-	struct rcvd r;
+	struct afx_rcvd r;
 	const char *res;
 	ssize_t n;
 	int base, sv[2], f;
@@ -1192,10 +1110,10 @@ send_odd(const atf_tc_t *tc, int level, int type, size_t cmsg_len,
 		res = afx_errname(errno);
 	} else {
 		/* Accepted: whatever arrived is received and closed. */
-		recv_rights(sv[1], &r, 1, sizeof(ctl), 0);
+		afx_recv_rights(sv[1], &r, 1, sizeof(ctl), 0);
 		ATF_REQUIRE(r.n == 1 && (r.flags & MSG_CTRUNC) == 0);
 		res = r.nfds > 0 ? "ok_fd_passed" : "ok";
-		close_rcvd(&r);
+		afx_close_rcvd(&r);
 	}
 	ATF_REQUIRE(close(f) == 0);
 	afx_close2(sv);
@@ -1243,7 +1161,7 @@ AFX_TC(shutdown_rd_queued, "fd.shutdown_rd_queued",
     "after shutdown(SHUT_RD) on the receiver, a queued descriptor is still delivered or disposed of")
 ATF_TC_BODY(shutdown_rd_queued, tc)
 {
-	struct rcvd r;
+	struct afx_rcvd r;
 	char res[32];
 	int base, sv[2], p[2];
 
@@ -1253,14 +1171,14 @@ ATF_TC_BODY(shutdown_rd_queued, tc)
 	ATF_REQUIRE(afx_send_rights(sv[0], &p[1], 1, "x", 1, 0) == 1);
 	ATF_REQUIRE(close(p[1]) == 0);
 	ATF_REQUIRE(shutdown(sv[1], SHUT_RD) == 0);
-	recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
+	afx_recv_rights(sv[1], &r, 1, CMSG_SPACE(sizeof(int)), 0);
 	if (r.n == -1)
 		snprintf(res, sizeof(res), "%s", afx_errname(r.err));
 	else if (r.nfds == 1)
 		snprintf(res, sizeof(res), "delivered");
 	else
 		snprintf(res, sizeof(res), "%s", r.n == 0 ? "eof" : "data_only");
-	close_rcvd(&r);
+	afx_close_rcvd(&r);
 	if (strcmp(res, "delivered") != 0)
 		ATF_REQUIRE_MSG(afx_pipe_closed(p[0], 1000),
 		    "the descriptor was neither delivered nor closed");
