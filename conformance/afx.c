@@ -16,11 +16,13 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -728,6 +730,42 @@ afx_close_rcvd(struct afx_rcvd *r)
 	for (i = 0; i < r->nfds; i++)
 		ATF_REQUIRE(close(r->fds[i]) == 0);
 	r->nfds = 0;
+}
+
+void
+afx_verdict_init(struct afx_verdict *v)
+{
+
+	memset(v, 0, sizeof(*v));
+	snprintf(v->what, sizeof(v->what), "ok");
+}
+
+void
+afx_verdict_bad(struct afx_verdict *v, const char *call, const char *why)
+{
+
+	if (strcmp(v->what, "ok") == 0)
+		snprintf(v->what, sizeof(v->what), "%s:%s", call, why);
+}
+
+int
+afx_verdict_ok(const struct afx_verdict *v)
+{
+
+	return (strcmp(v->what, "ok") == 0);
+}
+
+void
+afx_reap(struct afx_verdict *v, pid_t pid)
+{
+	int status;
+
+	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
+	if (WIFSIGNALED(status))
+		afx_verdict_bad(v, "child", WTERMSIG(status) == SIGALRM ?
+		    "hang" : "signal");
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		afx_verdict_bad(v, "child", "failed");
 }
 
 /*

@@ -167,6 +167,20 @@ void	afx_recv_ok(int s, struct afx_rcvd *r, size_t len, size_t ctllen,
 /* Close every descriptor r holds. */
 void	afx_close_rcvd(struct afx_rcvd *r);
 
+/* The first thing that went wrong in a race, or "ok". */
+struct afx_verdict {
+	char	 what[128];
+};
+/* Start a verdict at "ok". */
+void	afx_verdict_init(struct afx_verdict *v);
+/* Note "call:why" unless something went wrong before. */
+void	afx_verdict_bad(struct afx_verdict *v, const char *call,
+	    const char *why);
+/* Whether nothing went wrong yet. */
+int	afx_verdict_ok(const struct afx_verdict *v);
+/* Reap pid; note a child that failed, hung (SIGALRM) or was killed. */
+void	afx_reap(struct afx_verdict *v, pid_t pid);
+
 /* One line of Linux's /proc/net/unix. */
 struct afx_procline {
 	unsigned flags;

@@ -900,59 +900,17 @@ ATF_TC_BODY(proc_dgram_connected, tc)
 	ATF_REQUIRE(close(a) == 0 && close(b) == 0);
 }
 
-/* The first thing that went wrong in a race, or "ok". */
-struct verdict {
-	char	 what[128];
-};
-
-static void
-verdict_init(struct verdict *v)
-{
-
-	memset(v, 0, sizeof(*v));
-	snprintf(v->what, sizeof(v->what), "ok");
-}
-
-static void
-verdict_bad(struct verdict *v, const char *call, const char *why)
-{
-
-	if (strcmp(v->what, "ok") == 0)
-		snprintf(v->what, sizeof(v->what), "%s:%s", call, why);
-}
-
-static int
-verdict_ok(const struct verdict *v)
-{
-
-	return (strcmp(v->what, "ok") == 0);
-}
-
-/* Reap pid; note a child that failed or was killed. */
-static void
-reap(struct verdict *v, pid_t pid)
-{
-	int status;
-
-	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
-	if (WIFSIGNALED(status))
-		verdict_bad(v, "child", WTERMSIG(status) == SIGALRM ? "hang" :
-		    "signal");
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		verdict_bad(v, "child", "failed");
-}
-
 AFX_TC(shutdown_vs_recv, "race.shutdown_vs_recv",
     "a blocking recv in one process ends with end-of-file when the peer shuts down writing, or its own socket reading, whenever that comes")
 ATF_TC_BODY(shutdown_vs_recv, tc)
 {
-	struct verdict v;
+	struct afx_verdict v;
 	pid_t pid;
 	int before, i, sv[2], own;
 
-	verdict_init(&v);
+	afx_verdict_init(&v);
 	before = afx_count_fds();
-	for (i = 0; i < ITER && verdict_ok(&v); i++) {
+	for (i = 0; i < ITER && afx_verdict_ok(&v); i++) {
 		ATF_REQUIRE(socketpair(AF_UNIX, (i / 2) % 2 ? SOCK_SEQPACKET :
 		    SOCK_STREAM, 0, sv) == 0);
 		own = i % 2;
@@ -974,11 +932,11 @@ ATF_TC_BODY(shutdown_vs_recv, tc)
 			ATF_REQUIRE(shutdown(sv[1], SHUT_RD) == 0);
 		else
 			ATF_REQUIRE(shutdown(sv[0], SHUT_WR) == 0);
-		reap(&v, pid);
+		afx_reap(&v, pid);
 		afx_close2(sv);
 	}
 	if (afx_count_fds() != before)
-		verdict_bad(&v, "fds", "fdleak");
+		afx_verdict_bad(&v, "fds", "fdleak");
 	afx_expect(tc, v.what);
 }
 
@@ -1025,14 +983,14 @@ AFX_TC(connect_storm, "race.connect_storm",
 ATF_TC_BODY(connect_storm, tc)
 {
 	struct pollfd pfd;
-	struct verdict v;
+	struct afx_verdict v;
 	unsigned char n;
 	pid_t pid[STORM_KIDS];
 	char res[64];
 	int before, lfd, fd, p[2], i, k, connected = 0, accepted = 0;
 	int reported = 0, idle;
 
-	verdict_init(&v);
+	afx_verdict_init(&v);
 	before = afx_count_fds();
 	lfd = afx_bound(SOCK_STREAM, "srv");
 	ATF_REQUIRE(listen(lfd, STORM_BACKLOG) == 0);
@@ -1070,7 +1028,7 @@ ATF_TC_BODY(connect_storm, tc)
 			/* A connection the client gave up, still counted. */
 			accepted++;
 		} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			verdict_bad(&v, "accept", afx_errname(errno));
+			afx_verdict_bad(&v, "accept", afx_errname(errno));
 			break;
 		} else if (reported == STORM_KIDS) {
 			idle++;
@@ -1082,28 +1040,28 @@ ATF_TC_BODY(connect_storm, tc)
 			if (poll(&pfd, 1, 0) != 1)
 				break;
 			if (read(p[0], &n, 1) != 1) {
-				verdict_bad(&v, "child", "no_report");
+				afx_verdict_bad(&v, "child", "no_report");
 				reported = STORM_KIDS;
 				break;
 			}
 			reported++;
 			if (n == 255)
-				verdict_bad(&v, "connect", "errno");
+				afx_verdict_bad(&v, "connect", "errno");
 			else
 				connected += n;
 		}
 	}
 	for (i = 0; i < STORM_KIDS; i++)
-		reap(&v, pid[i]);
+		afx_reap(&v, pid[i]);
 	ATF_REQUIRE(close(p[0]) == 0);
 	ATF_REQUIRE(close(lfd) == 0);
 	printf("%d connects succeeded, %d accepted\n", connected, accepted);
-	if (verdict_ok(&v) && accepted != connected) {
+	if (afx_verdict_ok(&v) && accepted != connected) {
 		snprintf(res, sizeof(res), "%d_of_%d", accepted, connected);
-		verdict_bad(&v, "accepted", res);
+		afx_verdict_bad(&v, "accepted", res);
 	}
 	if (afx_count_fds() != before)
-		verdict_bad(&v, "fds", "fdleak");
+		afx_verdict_bad(&v, "fds", "fdleak");
 	afx_expect(tc, v.what);
 }
 

@@ -33,27 +33,6 @@
 #define SENDS		256	/* bound on the messages sent per round */
 #define CHILD_ALARM	5	/* seconds before a stuck child is killed */
 
-/* The first thing that went wrong, or "ok". */
-struct verdict {
-	char	 what[128];
-};
-
-static void
-verdict_init(struct verdict *v)
-{
-
-	memset(v, 0, sizeof(*v));
-	snprintf(v->what, sizeof(v->what), "ok");
-}
-
-static void
-verdict_bad(struct verdict *v, const char *call, const char *why)
-{
-
-	if (strcmp(v->what, "ok") == 0)
-		snprintf(v->what, sizeof(v->what), "%s:%s", call, why);
-}
-
 /* Whether err is one of the zero-terminated list. */
 static int
 allowed(int err, const int *list)
@@ -67,12 +46,12 @@ allowed(int err, const int *list)
 
 /* Note a failed call unless its errno is one the race may give. */
 static void
-check_call(struct verdict *v, const char *call, int rc, int err,
+check_call(struct afx_verdict *v, const char *call, int rc, int err,
     const int *list)
 {
 
 	if (rc == -1 && !allowed(err, list))
-		verdict_bad(v, call, afx_errname(err));
+		afx_verdict_bad(v, call, afx_errname(err));
 }
 
 /*
@@ -133,20 +112,6 @@ child_drain(int fd, int n)
 	return (0);
 }
 
-/* Reap pid; note a child that failed or was killed. */
-static void
-reap(struct verdict *v, pid_t pid)
-{
-	int status;
-
-	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
-	if (WIFSIGNALED(status))
-		verdict_bad(v, "child", WTERMSIG(status) == SIGALRM ? "hang" :
-		    "signal");
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		verdict_bad(v, "child", "failed");
-}
-
 /*
  * Whether every reference to the write end of a pipe is gone: its read
  * end sees end of file (within a bounded wait, as the kernel may drop
@@ -173,7 +138,7 @@ pipe_released(int rfd)
  * times or until the kernel says the peer is gone.
  */
 static void
-rights_round(struct verdict *v, int type, int keep, const int *errs)
+rights_round(struct afx_verdict *v, int type, int keep, const int *errs)
 {
 	pid_t pid;
 	char c;
@@ -209,9 +174,9 @@ rights_round(struct verdict *v, int type, int keep, const int *errs)
 	}
 	ATF_REQUIRE(close(p[1]) == 0);
 	ATF_REQUIRE(close(sv[0]) == 0);
-	reap(v, pid);
+	afx_reap(v, pid);
 	if (!pipe_released(p[0]))
-		verdict_bad(v, "inflight", "leak");
+		afx_verdict_bad(v, "inflight", "leak");
 	ATF_REQUIRE(close(p[0]) == 0);
 }
 
@@ -222,15 +187,15 @@ ATF_TC_BODY(rights_vs_close_stream, tc)
 {
 	static const int errs[] = { EAGAIN, EWOULDBLOCK, EPIPE, ECONNRESET,
 	    ENOBUFS, ETOOMANYREFS, 0 };
-	struct verdict v;
+	struct afx_verdict v;
 	int before, i;
 
-	verdict_init(&v);
+	afx_verdict_init(&v);
 	before = afx_count_fds();
 	for (i = 0; i < ITER && strcmp(v.what, "ok") == 0; i++)
 		rights_round(&v, SOCK_STREAM, i % 8, errs);
 	if (afx_count_fds() != before)
-		verdict_bad(&v, "fds", "fdleak");
+		afx_verdict_bad(&v, "fds", "fdleak");
 	afx_expect(tc, v.what);
 }
 
@@ -241,15 +206,15 @@ ATF_TC_BODY(rights_vs_close_dgram, tc)
 {
 	static const int errs[] = { EAGAIN, EWOULDBLOCK, ECONNREFUSED,
 	    ENOTCONN, ECONNRESET, EPIPE, ENOBUFS, ETOOMANYREFS, 0 };
-	struct verdict v;
+	struct afx_verdict v;
 	int before, i;
 
-	verdict_init(&v);
+	afx_verdict_init(&v);
 	before = afx_count_fds();
 	for (i = 0; i < ITER && strcmp(v.what, "ok") == 0; i++)
 		rights_round(&v, SOCK_DGRAM, i % 8, errs);
 	if (afx_count_fds() != before)
-		verdict_bad(&v, "fds", "fdleak");
+		afx_verdict_bad(&v, "fds", "fdleak");
 	afx_expect(tc, v.what);
 }
 
@@ -265,13 +230,13 @@ child_connects(const char *path, int tries, int rep)
 	static const int rerrs[] = { EAGAIN, EWOULDBLOCK, ECONNRESET,
 	    ENOTCONN, 0 };
 	struct sockaddr_un sun;
-	struct verdict v;
+	struct afx_verdict v;
 	socklen_t len;
 	ssize_t r;
 	char c;
 	int k, fd, rc, err;
 
-	verdict_init(&v);
+	afx_verdict_init(&v);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sun.sun_path))
@@ -304,13 +269,13 @@ ATF_TC_BODY(connect_vs_listener_close, tc)
 {
 	static const int aerrs[] = { EAGAIN, EWOULDBLOCK, ECONNABORTED, 0 };
 	struct pollfd pl;
-	struct verdict v;
+	struct afx_verdict v;
 	char rep[48];
 	pid_t pid;
 	ssize_t n;
 	int before, i, k, lfd, fd, err, p[2];
 
-	verdict_init(&v);
+	afx_verdict_init(&v);
 	before = afx_count_fds();
 	for (i = 0; i < ITER && strcmp(v.what, "ok") == 0; i++) {
 		lfd = afx_listener("srv");
@@ -344,12 +309,12 @@ ATF_TC_BODY(connect_vs_listener_close, tc)
 		n = read(p[0], rep, sizeof(rep) - 1);
 		rep[n > 0 ? n : 0] = '\0';
 		if (n > 0 && strcmp(rep, "ok") != 0)
-			verdict_bad(&v, "child", rep);
+			afx_verdict_bad(&v, "child", rep);
 		ATF_REQUIRE(close(p[0]) == 0);
-		reap(&v, pid);
+		afx_reap(&v, pid);
 	}
 	if (afx_count_fds() != before)
-		verdict_bad(&v, "fds", "fdleak");
+		afx_verdict_bad(&v, "fds", "fdleak");
 	afx_expect(tc, v.what);
 }
 
@@ -361,12 +326,12 @@ ATF_TC_BODY(sendto_vs_rebind, tc)
 	static const int serrs[] = { ENOENT, ECONNREFUSED, EAGAIN,
 	    EWOULDBLOCK, ENOBUFS, 0 };
 	struct sockaddr_un sun;
-	struct verdict v;
+	struct afx_verdict v;
 	socklen_t len;
 	pid_t pid;
 	int before, k, s, status, rc, err, done = 0;
 
-	verdict_init(&v);
+	afx_verdict_init(&v);
 	before = afx_count_fds();
 	len = afx_sun(&sun, "dg");
 	pid = fork();
@@ -395,12 +360,12 @@ ATF_TC_BODY(sendto_vs_rebind, tc)
 		done = rc == pid;
 	}
 	if (!done)
-		reap(&v, pid);
+		afx_reap(&v, pid);
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		verdict_bad(&v, "child", "failed");
+		afx_verdict_bad(&v, "child", "failed");
 	ATF_REQUIRE(close(s) == 0);
 	if (afx_count_fds() != before)
-		verdict_bad(&v, "fds", "fdleak");
+		afx_verdict_bad(&v, "fds", "fdleak");
 	afx_expect(tc, v.what);
 }
 
@@ -409,11 +374,11 @@ AFX_TC(recv_vs_peer_close, "race.recv_vs_peer_close",
     "the close comes")
 ATF_TC_BODY(recv_vs_peer_close, tc)
 {
-	struct verdict v;
+	struct afx_verdict v;
 	pid_t pid;
 	int before, i, sv[2];
 
-	verdict_init(&v);
+	afx_verdict_init(&v);
 	before = afx_count_fds();
 	for (i = 0; i < ITER && strcmp(v.what, "ok") == 0; i++) {
 		ATF_REQUIRE(socketpair(AF_UNIX, i % 2 ? SOCK_SEQPACKET :
@@ -430,10 +395,10 @@ ATF_TC_BODY(recv_vs_peer_close, tc)
 		}
 		ATF_REQUIRE(close(sv[1]) == 0);
 		ATF_REQUIRE(close(sv[0]) == 0);
-		reap(&v, pid);
+		afx_reap(&v, pid);
 	}
 	if (afx_count_fds() != before)
-		verdict_bad(&v, "fds", "fdleak");
+		afx_verdict_bad(&v, "fds", "fdleak");
 	afx_expect(tc, v.what);
 }
 
