@@ -34,42 +34,6 @@
 
 #define PATH_OFF	offsetof(struct sockaddr_un, sun_path)
 
-/* Room for any address the kernel may hand back. */
-union bigaddr {
-	struct sockaddr_un sun;
-	struct sockaddr_storage ss;
-	char	 bytes[512];
-};
-
-/*
- * Fill sun with the abstract name NUL + "afx.<pid>.<tag>" + extra bytes
- * (which may hold NULs); return the addrlen that covers exactly that.
- */
-static socklen_t
-abs_name_x(struct sockaddr_un *sun, const char *tag, const char *extra,
-    size_t extralen)
-{
-	char name[64];
-	int n;
-
-	n = snprintf(name, sizeof(name), "afx.%ld.%s", (long)getpid(), tag);
-	ATF_REQUIRE(n > 0 && (size_t)n < sizeof(name));
-	ATF_REQUIRE(1 + (size_t)n + extralen <= sizeof(sun->sun_path));
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	memcpy(sun->sun_path + 1, name, (size_t)n);
-	if (extralen > 0)
-		memcpy(sun->sun_path + 1 + n, extra, extralen);
-	return ((socklen_t)(PATH_OFF + 1 + (size_t)n + extralen));
-}
-
-static socklen_t
-abs_name(struct sockaddr_un *sun, const char *tag)
-{
-
-	return (abs_name_x(sun, tag, NULL, 0));
-}
-
 /* A socket of type bound to the abstract name of tag: 0, or -1 and errno. */
 static int
 abs_bind(int type, const char *tag, int *fd)
@@ -78,7 +42,7 @@ abs_bind(int type, const char *tag, int *fd)
 	socklen_t len;
 
 	*fd = afx_socket(type);
-	len = abs_name(&sun, tag);
+	len = afx_abs_name(&sun, tag, NULL, 0, 0);
 	return (bind(*fd, (struct sockaddr *)&sun, len));
 }
 
@@ -88,7 +52,7 @@ abs_connect(int fd, const char *tag)
 	struct sockaddr_un sun;
 	socklen_t len;
 
-	len = abs_name(&sun, tag);
+	len = afx_abs_name(&sun, tag, NULL, 0, 0);
 	return (connect(fd, (struct sockaddr *)&sun, len));
 }
 
@@ -108,7 +72,7 @@ autobind(int fd)
 }
 
 static socklen_t
-name_of(int fd, union bigaddr *a)
+name_of(int fd, union afx_bigaddr *a)
 {
 	socklen_t len = sizeof(*a);
 
@@ -120,7 +84,7 @@ name_of(int fd, union bigaddr *a)
 
 /* "autobound" for a name of NUL and something after it, else "unbound". */
 static const char *
-bound_word(const union bigaddr *a, socklen_t len)
+bound_word(const union afx_bigaddr *a, socklen_t len)
 {
 
 	if (len > PATH_OFF + 1 && a->sun.sun_path[0] == '\0' &&
@@ -189,12 +153,12 @@ AFX_TC(getsockname_exact, "abs.getsockname_exact",
 ATF_TC_BODY(getsockname_exact, tc)
 {
 	struct sockaddr_un sun;
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len, got;
 	int fd;
 
 	fd = afx_socket(SOCK_STREAM);
-	len = abs_name(&sun, "g");
+	len = afx_abs_name(&sun, "g", NULL, 0, 0);
 	if (failed(tc, bind(fd, (struct sockaddr *)&sun, len)))
 		return;
 	got = name_of(fd, &a);
@@ -215,7 +179,7 @@ ATF_TC_BODY(trailing_nul_distinct, tc)
 	if (failed(tc, abs_bind(SOCK_STREAM, "t", &a)))
 		return;
 	b = afx_socket(SOCK_STREAM);
-	len = abs_name_x(&sun, "t", "", 1);
+	len = afx_abs_name(&sun, "t", "", 1, 0);
 	rc = bind(b, (struct sockaddr *)&sun, len);
 	if (rc == 0)
 		afx_expect(tc, "distinct");
@@ -234,7 +198,7 @@ ATF_TC_BODY(disjoint_fs, tc)
 	int pfd, afd, fd, rc;
 
 	/* The pathname: the same bytes as the abstract name, without NUL. */
-	(void)abs_name(&sun, "d");
+	(void)afx_abs_name(&sun, "d", NULL, 0, 0);
 	memcpy(path, sun.sun_path + 1, sizeof(path) - 1);
 	path[sizeof(path) - 1] = '\0';
 	pfd = afx_listener(path);
@@ -269,7 +233,7 @@ ATF_TC_BODY(no_permission_check, tc)
 	ATF_REQUIRE(listen(lfd, 4) == 0);
 	(void)fchmod(lfd, 0);
 	/* The name carries the parent's pid: make it before the fork. */
-	len = abs_name(&sun, "p");
+	len = afx_abs_name(&sun, "p", NULL, 0, 0);
 	pid = fork();
 	ATF_REQUIRE(pid != -1);
 	if (pid == 0) {
@@ -311,7 +275,7 @@ ATF_TC_BODY(released_on_exit, tc)
 	int fd, status;
 
 	/* The child binds the parent's name for "x". */
-	len = abs_name(&sun, "x");
+	len = afx_abs_name(&sun, "x", NULL, 0, 0);
 	pid = fork();
 	ATF_REQUIRE(pid != -1);
 	if (pid == 0) {
@@ -367,7 +331,7 @@ AFX_TC(autobind_len, "abs.autobind_len",
     "bind with addrlen sizeof(sa_family_t): the length getsockname gives")
 ATF_TC_BODY(autobind_len, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	int fd;
 
 	fd = afx_socket(SOCK_STREAM);
@@ -380,7 +344,7 @@ AFX_TC(autobind_name, "abs.autobind_name",
     "the autobound name is a NUL and five lower-case hex digits")
 ATF_TC_BODY(autobind_name, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len;
 	int fd, i, hex = 1;
 
@@ -403,7 +367,7 @@ AFX_TC(autobind_reachable, "abs.autobind_reachable",
     "a datagram sent to the autobound name arrives")
 ATF_TC_BODY(autobind_reachable, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len;
 	char c;
 	int r, s;
@@ -422,7 +386,7 @@ AFX_TC(autobind_twice, "abs.autobind_twice",
     "a second autobind request on an autobound socket")
 ATF_TC_BODY(autobind_twice, tc)
 {
-	union bigaddr a, b;
+	union afx_bigaddr a, b;
 	socklen_t la, lb;
 	int fd;
 
@@ -447,7 +411,7 @@ ATF_TC_BODY(bind_after_autobind, tc)
 	fd = afx_socket(SOCK_STREAM);
 	if (failed(tc, autobind(fd)))
 		return;
-	len = abs_name(&sun, "a");
+	len = afx_abs_name(&sun, "a", NULL, 0, 0);
 	afx_expect_rc(tc, bind(fd, (struct sockaddr *)&sun, len));
 }
 
@@ -455,7 +419,7 @@ ATF_TC_BODY(bind_after_autobind, tc)
 static void
 implicit_connect(const atf_tc_t *tc, int passcred)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	int lfd, fd;
 
 	lfd = afx_listener("srv");
@@ -497,7 +461,7 @@ ATF_TC_BODY(implicit_sendto_passcred, tc)
 {
 #ifdef SO_PASSCRED
 	struct sockaddr_un sun;
-	union bigaddr from;
+	union afx_bigaddr from;
 	socklen_t len, flen;
 	char c;
 	int r, s;

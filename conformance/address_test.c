@@ -23,15 +23,8 @@
 
 #define PATH_OFF	offsetof(struct sockaddr_un, sun_path)
 
-/* Room for addresses longer than struct sockaddr_un. */
-union bigaddr {
-	struct sockaddr_un sun;
-	struct sockaddr_storage ss;
-	char	bytes[512];
-};
-
 static socklen_t
-bound_name_len(int fd, union bigaddr *a)
+bound_name_len(int fd, union afx_bigaddr *a)
 {
 	socklen_t len = sizeof(*a);
 
@@ -46,7 +39,7 @@ static socklen_t
 getsockname_len_after_bind(socklen_t addrlen)
 {
 	struct sockaddr_un sun;
-	union bigaddr a;
+	union afx_bigaddr a;
 	int fd;
 
 	fd = afx_socket(SOCK_STREAM);
@@ -122,7 +115,7 @@ AFX_TC(addrlen_too_large_bind, "addr.addrlen_too_large_bind",
     "bind with an addrlen one byte over sizeof(struct sockaddr_un)")
 ATF_TC_BODY(addrlen_too_large_bind, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	int fd;
 
 	memset(&a, 0, sizeof(a));
@@ -137,7 +130,7 @@ AFX_TC(addrlen_too_large_connect, "addr.addrlen_too_large_connect",
     "connect with an addrlen one byte over sizeof(struct sockaddr_un)")
 ATF_TC_BODY(addrlen_too_large_connect, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	int fd;
 
 	(void)afx_listener("s");
@@ -153,7 +146,7 @@ AFX_TC(addrlen_too_large_sendto, "addr.addrlen_too_large_sendto",
     "sendto on a datagram socket with an addrlen one byte too large")
 ATF_TC_BODY(addrlen_too_large_sendto, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	int fd;
 
 	(void)afx_bound(SOCK_DGRAM, "s");
@@ -169,7 +162,7 @@ AFX_TC(addrlen_over_255, "addr.addrlen_over_255",
     "bind with an addrlen of 256, more than any socket address")
 ATF_TC_BODY(addrlen_over_255, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	int fd;
 
 	memset(&a, 0, sizeof(a));
@@ -300,7 +293,7 @@ AFX_TC(full_path_getsockname_len, "addr.full_path_getsockname_len",
     "getsockname length after binding a path that fills sun_path")
 ATF_TC_BODY(full_path_getsockname_len, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	int fd;
 
 	fd = afx_socket(SOCK_STREAM);
@@ -342,7 +335,7 @@ AFX_TC(getsockname_unbound_len, "addr.getsockname_unbound_len",
     "getsockname on an unbound socket: the length returned")
 ATF_TC_BODY(getsockname_unbound_len, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 
 	afx_expectf(tc, "%u", (unsigned)bound_name_len(
 	    afx_socket(SOCK_STREAM), &a));
@@ -352,7 +345,7 @@ AFX_TC(getsockname_unbound_family, "addr.getsockname_unbound_family",
     "getsockname on an unbound socket reports the family AF_UNIX")
 ATF_TC_BODY(getsockname_unbound_family, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 
 	(void)bound_name_len(afx_socket(SOCK_STREAM), &a);
 	afx_expect(tc, a.sun.sun_family == AF_UNIX ? "AF_UNIX" : "other");
@@ -362,7 +355,7 @@ AFX_TC(getsockname_short_buffer, "addr.getsockname_short_buffer",
     "getsockname into a 4-byte buffer: the length written back")
 ATF_TC_BODY(getsockname_short_buffer, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len = 4;
 	int fd;
 
@@ -378,7 +371,7 @@ AFX_TC(getpeername_unconnected, "addr.getpeername_unconnected",
     "getpeername on a socket that is not connected")
 ATF_TC_BODY(getpeername_unconnected, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len = sizeof(a);
 
 	afx_expect_rc(tc, getpeername(afx_socket(SOCK_STREAM),
@@ -389,7 +382,7 @@ AFX_TC(getpeername_listener, "addr.getpeername_listener",
     "getpeername on a listening socket")
 ATF_TC_BODY(getpeername_listener, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len = sizeof(a);
 
 	afx_expect_rc(tc, getpeername(afx_listener("srv"),
@@ -398,7 +391,7 @@ ATF_TC_BODY(getpeername_listener, tc)
 
 /* Whether the address in a names exactly the path "srv". */
 static const char *
-names_srv(const union bigaddr *a, socklen_t len)
+names_srv(const union afx_bigaddr *a, socklen_t len)
 {
 
 	if (len < PATH_OFF + 3 || a->sun.sun_family != AF_UNIX)
@@ -411,7 +404,7 @@ AFX_TC(getpeername_client, "addr.getpeername_client",
     "the client's getpeername returns the listener's bound path")
 ATF_TC_BODY(getpeername_client, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len = sizeof(a);
 	int lfd, cfd, afd;
 
@@ -425,7 +418,7 @@ AFX_TC(getsockname_accepted, "addr.getsockname_accepted",
     "getsockname on an accepted socket returns the listener's path")
 ATF_TC_BODY(getsockname_accepted, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len;
 	int lfd, cfd, afd;
 
@@ -438,7 +431,7 @@ AFX_TC(accept_unbound_peer_len, "addr.accept_unbound_peer_len",
     "the address length accept returns for an unbound client")
 ATF_TC_BODY(accept_unbound_peer_len, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len = sizeof(a);
 	int lfd, afd;
 
@@ -454,7 +447,7 @@ AFX_TC(getpeername_accepted_unbound_len,
     "getpeername on an accepted socket whose client is unbound: length")
 ATF_TC_BODY(getpeername_accepted_unbound_len, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len = sizeof(a);
 	int lfd, cfd, afd;
 
@@ -467,7 +460,7 @@ AFX_TC(getpeername_after_peer_close, "addr.getpeername_after_peer_close",
     "the client's getpeername after the accepted end has closed")
 ATF_TC_BODY(getpeername_after_peer_close, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len = sizeof(a);
 	char c;
 	int lfd, cfd, afd;
@@ -483,7 +476,7 @@ AFX_TC(getsockname_after_unlink, "addr.getsockname_after_unlink",
     "getsockname still returns the bound path after it was unlinked")
 ATF_TC_BODY(getsockname_after_unlink, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len;
 	int fd;
 
@@ -497,7 +490,7 @@ AFX_TC(relative_path_returned, "addr.relative_path_returned",
     "getsockname returns a relative path as it was bound")
 ATF_TC_BODY(relative_path_returned, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len;
 
 	len = bound_name_len(afx_bound(SOCK_STREAM, "srv"), &a);

@@ -24,6 +24,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +241,31 @@ afx_sun(struct sockaddr_un *sun, const char *path)
 	sun->sun_family = AF_UNIX;
 	memcpy(sun->sun_path, path, len + 1);
 	return ((socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1));
+}
+
+socklen_t
+afx_abs_name(struct sockaddr_un *sun, const char *tag, const char *extra,
+    size_t extralen, size_t total)
+{
+	char name[64];
+	size_t used;
+	int n;
+
+	n = snprintf(name, sizeof(name), "afx.%ld.%s", (long)getpid(), tag);
+	ATF_REQUIRE(n > 0 && (size_t)n < sizeof(name));
+	used = 1 + (size_t)n + extralen;
+	ATF_REQUIRE(used <= sizeof(sun->sun_path) &&
+	    total <= sizeof(sun->sun_path));
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path + 1, name, (size_t)n);
+	if (extralen > 0)
+		memcpy(sun->sun_path + 1 + n, extra, extralen);
+	if (total > used) {
+		memset(sun->sun_path + used, 'x', total - used);
+		used = total;
+	}
+	return ((socklen_t)(offsetof(struct sockaddr_un, sun_path) + used));
 }
 
 int

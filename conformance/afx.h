@@ -77,6 +77,19 @@ mode_t	afx_mode(const char *path);
 /* Whether path exists, without following a final symlink. */
 int	afx_exists(const char *path);
 
+/* Room for any address the kernel may hand back. */
+union afx_bigaddr {
+	struct sockaddr_un sun;
+	struct sockaddr_storage ss;
+	char	 bytes[512];
+};
+/*
+ * Fill sun with the abstract name NUL + "afx.<pid>.<tag>" + extralen
+ * bytes of extra (NULs too), padded with 'x' to total bytes of sun_path
+ * when total is not 0; return the addrlen that covers exactly that.
+ */
+socklen_t afx_abs_name(struct sockaddr_un *sun, const char *tag,
+	    const char *extra, size_t extralen, size_t total);
 /* connect() a fresh socket of the type to path, then close it: rc, errno. */
 int	afx_probe_connect(int type, const char *path);
 /* sendto() "ping" to path from a fresh unbound datagram socket: 0 or -1. */

@@ -85,13 +85,6 @@ union ctl {
 	unsigned char buf[512];
 };
 
-/* Room for any address the kernel may hand back. */
-union bigaddr {
-	struct sockaddr_un sun;
-	struct sockaddr_storage ss;
-	char	 bytes[512];
-};
-
 /* Fill a control buffer with one SCM_RIGHTS message of n descriptors. */
 static size_t
 put_rights(union ctl *ctl, const int *fds, int n)
@@ -733,36 +726,6 @@ ATF_TC_BODY(socketpair_after_fork, tc)
 		    peer == (long)pid ? "holder" : "other");
 }
 
-/*
- * Fill sun with the abstract name NUL + "afx.<pid>.<tag>" + extra bytes
- * (which may hold NULs), then pad bytes up to a total of `total` bytes
- * of sun_path when total is not 0; return the addrlen that covers it.
- */
-static socklen_t
-abs_name(struct sockaddr_un *sun, const char *tag, const char *extra,
-    size_t extralen, size_t total)
-{
-	char name[64];
-	size_t used;
-	int n;
-
-	n = snprintf(name, sizeof(name), "afx.%ld.%s", (long)getpid(), tag);
-	ATF_REQUIRE(n > 0 && (size_t)n < sizeof(name));
-	used = 1 + (size_t)n + extralen;
-	ATF_REQUIRE(used <= sizeof(sun->sun_path) &&
-	    total <= sizeof(sun->sun_path));
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	memcpy(sun->sun_path + 1, name, (size_t)n);
-	if (extralen > 0)
-		memcpy(sun->sun_path + 1 + n, extra, extralen);
-	if (total > used) {
-		memset(sun->sun_path + used, 'x', total - used);
-		used = total;
-	}
-	return ((socklen_t)(PATH_OFF + used));
-}
-
 AFX_TC(embedded_nul_prefix, "abs.embedded_nul_prefix",
     "a name with an embedded NUL (\"\\0name\\0tail\"): connect to the part before the NUL, and to the whole")
 ATF_TC_BODY(embedded_nul_prefix, tc)
@@ -773,18 +736,18 @@ ATF_TC_BODY(embedded_nul_prefix, tc)
 	int l, a, b, ra, rb, ea, eb;
 
 	l = afx_socket(SOCK_STREAM);
-	len = abs_name(&sun, "e", "\0tail", 5, 0);
+	len = afx_abs_name(&sun, "e", "\0tail", 5, 0);
 	if (bind(l, (struct sockaddr *)&sun, len) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;
 	}
 	ATF_REQUIRE(listen(l, 4) == 0);
 	a = afx_socket(SOCK_STREAM);
-	len = abs_name(&sun, "e", NULL, 0, 0);
+	len = afx_abs_name(&sun, "e", NULL, 0, 0);
 	ra = connect(a, (struct sockaddr *)&sun, len);
 	ea = errno;
 	b = afx_socket(SOCK_STREAM);
-	len = abs_name(&sun, "e", "\0tail", 5, 0);
+	len = afx_abs_name(&sun, "e", "\0tail", 5, 0);
 	rb = connect(b, (struct sockaddr *)&sun, len);
 	eb = errno;
 	if (ra == -1 && ea == ECONNREFUSED && rb == 0)
@@ -803,12 +766,12 @@ AFX_TC(full_length, "abs.full_length",
 ATF_TC_BODY(full_length, tc)
 {
 	struct sockaddr_un sun;
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len, got;
 	int l, c;
 
 	l = afx_socket(SOCK_STREAM);
-	len = abs_name(&sun, "full", NULL, 0, sizeof(sun.sun_path));
+	len = afx_abs_name(&sun, "full", NULL, 0, sizeof(sun.sun_path));
 	ATF_REQUIRE(len == sizeof(sun));
 	if (bind(l, (struct sockaddr *)&sun, len) == -1) {
 		afx_expect(tc, afx_errname(errno));
@@ -834,12 +797,12 @@ AFX_TC(peername, "abs.getpeername",
 ATF_TC_BODY(peername, tc)
 {
 	struct sockaddr_un sun;
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len, got;
 	int l, c;
 
 	l = afx_socket(SOCK_STREAM);
-	len = abs_name(&sun, "peer", NULL, 0, 0);
+	len = afx_abs_name(&sun, "peer", NULL, 0, 0);
 	if (bind(l, (struct sockaddr *)&sun, len) == -1) {
 		afx_expect(tc, afx_errname(errno));
 		return;

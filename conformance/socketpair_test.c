@@ -18,13 +18,6 @@
 
 #include "afx.h"
 
-/* Room for an address longer than struct sockaddr_un. */
-union bigaddr {
-	struct sockaddr_un sun;
-	struct sockaddr_storage ss;
-	char	bytes[512];
-};
-
 /*
  * Make a pair of the type and send one message each way on it: "ok", the
  * errno of socketpair(), or "lost" when a message did not arrive whole.
@@ -180,7 +173,7 @@ AFX_TC(getsockname_len, "sp.getsockname_len",
     "getsockname on a socketpair end (unnamed): the length returned")
 ATF_TC_BODY(getsockname_len, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len;
 	int sv[2];
 
@@ -198,7 +191,7 @@ AFX_TC(getpeername_len, "sp.getpeername_len",
     "getpeername on a socketpair end (unnamed peer): the length returned")
 ATF_TC_BODY(getpeername_len, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len;
 	int sv[2];
 
@@ -216,7 +209,7 @@ AFX_TC(getpeername_dgram, "sp.getpeername_dgram",
     "getpeername on an end of a datagram socketpair")
 ATF_TC_BODY(getpeername_dgram, tc)
 {
-	union bigaddr a;
+	union afx_bigaddr a;
 	socklen_t len;
 	int sv[2];
 
