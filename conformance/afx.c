@@ -584,11 +584,7 @@ afx_recv_flags(int fd, size_t len, int flags, int *msg_flags)
 	ssize_t n;
 
 	ATF_REQUIRE(len <= sizeof(buf));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	afx_msg(&msg, &iov, buf, len, NULL, 0);
 	n = recvmsg(fd, &msg, flags | MSG_DONTWAIT);
 	ATF_REQUIRE_MSG(n != -1, "recvmsg: %s", strerror(errno));
 	*msg_flags = msg.msg_flags;
@@ -601,6 +597,20 @@ union afx_ctl {
 	struct cmsghdr hdr;
 	unsigned char buf[AFX_CTL_BYTES];
 };
+
+void
+afx_msg(struct msghdr *msg, struct iovec *iov, void *buf, size_t len,
+    void *ctl, size_t ctllen)
+{
+
+	memset(msg, 0, sizeof(*msg));
+	iov->iov_base = buf;
+	iov->iov_len = len;
+	msg->msg_iov = iov;
+	msg->msg_iovlen = 1;
+	msg->msg_control = ctl;
+	msg->msg_controllen = ctllen;
+}
 
 size_t
 afx_put_rights(struct cmsghdr *cm, const int *fds, int n)
@@ -624,14 +634,9 @@ afx_send_cmsg(int s, const void *data, size_t len, int level, int type,
 	struct cmsghdr *cm;
 
 	ATF_REQUIRE(CMSG_SPACE(clen) <= sizeof(ctl.buf));
-	memset(&msg, 0, sizeof(msg));
 	memset(&ctl, 0, sizeof(ctl));
-	iov.iov_base = (void *)(uintptr_t)data;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = CMSG_SPACE(clen);
+	afx_msg(&msg, &iov, (void *)(uintptr_t)data, len, ctl.buf,
+	    CMSG_SPACE(clen));
 	cm = CMSG_FIRSTHDR(&msg);
 	cm->cmsg_level = level;
 	cm->cmsg_type = type;
@@ -651,11 +656,7 @@ afx_send_rights(int s, const int *fds, int n, const void *data, size_t len,
 	if (n >= 0)
 		return (afx_send_cmsg(s, data, len, SOL_SOCKET, SCM_RIGHTS,
 		    fds, (size_t)n * sizeof(int), flags | AFX_NOSIGNAL));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = (void *)(uintptr_t)data;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	afx_msg(&msg, &iov, (void *)(uintptr_t)data, len, NULL, 0);
 	return (sendmsg(s, &msg, flags | AFX_NOSIGNAL));
 }
 
@@ -719,11 +720,7 @@ afx_recv_rights(int s, struct afx_rcvd *r, size_t len, size_t ctllen,
 	ATF_REQUIRE(len <= sizeof(r->data) && ctllen <= sizeof(ctl.buf));
 	memset(r, 0, sizeof(*r));
 	memset(&ctl, 0, sizeof(ctl));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = r->data;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	afx_msg(&msg, &iov, r->data, len, NULL, 0);
 	if (ctllen > 0) {
 		msg.msg_control = ctl.buf;
 		msg.msg_controllen = (socklen_t)ctllen;

@@ -141,6 +141,9 @@ ssize_t	afx_recv_flags(int fd, size_t len, int flags, int *msg_flags);
 #else
 #define AFX_NOSIGNAL	0
 #endif
+/* Zero msg; point it at iov = {buf, len} and control ctl, ctllen as given. */
+void	afx_msg(struct msghdr *msg, struct iovec *iov, void *buf,
+	    size_t len, void *ctl, size_t ctllen);
 /* Fill an SCM_RIGHTS message at cm with n descriptors; its CMSG_SPACE. */
 size_t	afx_put_rights(struct cmsghdr *cm, const int *fds, int n);
 /* sendmsg of len bytes and one cmsg of clen bytes (zeroes if cdata NULL). */

@@ -344,13 +344,7 @@ recv_rx(int fd, char *buf, size_t size, socklen_t ctlsize, struct rx *rx)
 	memset(rx, 0, sizeof(*rx));
 	rx->pidfd = -1;
 	memset(&ctl, 0, sizeof(ctl));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = size;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctlsize > 0 ? ctl.buf : NULL;
-	msg.msg_controllen = ctlsize;
+	afx_msg(&msg, &iov, buf, size, ctlsize > 0 ? ctl.buf : NULL, ctlsize);
 	afx_await_input(fd);
 	rx->n = recvmsg(fd, &msg, MSG_DONTWAIT);
 	ATF_REQUIRE_MSG(rx->n != -1, "recvmsg: %s", strerror(errno));

@@ -88,14 +88,8 @@ recv_fd(int s)
 	char c;
 	int fd = -1;
 
-	memset(&msg, 0, sizeof(msg));
 	memset(&ctl, 0, sizeof(ctl));
-	iov.iov_base = &c;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = CMSG_SPACE(sizeof(int));
+	afx_msg(&msg, &iov, &c, 1, ctl.buf, CMSG_SPACE(sizeof(int)));
 	ATF_REQUIRE_MSG(recvmsg(s, &msg, 0) == 1, "recvmsg: %s",
 	    strerror(errno));
 	ATF_REQUIRE_MSG((msg.msg_flags & MSG_CTRUNC) == 0, "MSG_CTRUNC");

@@ -119,13 +119,7 @@ ATF_TC_BODY(so_inq, tc)
 	}
 	ATF_REQUIRE(write(sv[0], "0123456789", 10) == 10);
 	memset(&ctl, 0, sizeof(ctl));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = b;
-	iov.iov_len = sizeof(b);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = sizeof(ctl.buf);
+	afx_msg(&msg, &iov, b, sizeof(b), ctl.buf, sizeof(ctl.buf));
 	afx_await_input(sv[1]);
 	ATF_REQUIRE(recvmsg(sv[1], &msg, MSG_DONTWAIT) == 4);
 	ATF_REQUIRE((msg.msg_flags & MSG_CTRUNC) == 0);

@@ -176,11 +176,7 @@ ATF_TC_BODY(msg_flags, tc)
 
 	afx_pair(SOCK_DGRAM, sv);
 	afx_send_str(sv[0], "abcdefgh", 0);
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = sizeof(buf);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	afx_msg(&msg, &iov, buf, sizeof(buf), NULL, 0);
 	ATF_REQUIRE(recvmsg(sv[1], &msg, MSG_PEEK | MSG_DONTWAIT) == 2);
 	afx_expect(tc, flag_names(msg.msg_flags, names, sizeof(names)));
 }

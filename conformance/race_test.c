@@ -84,13 +84,7 @@ child_drain(int fd, int n)
 		pfd.revents = 0;
 		if (poll(&pfd, 1, 500) != 1)
 			return (0);
-		memset(&msg, 0, sizeof(msg));
-		iov.iov_base = b;
-		iov.iov_len = sizeof(b);
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = ctl.buf;
-		msg.msg_controllen = sizeof(ctl.buf);
+		afx_msg(&msg, &iov, b, sizeof(b), ctl.buf, sizeof(ctl.buf));
 		if ((r = recvmsg(fd, &msg, MSG_DONTWAIT)) == -1)
 			return (1);
 		if (r == 0)

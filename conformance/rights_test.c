@@ -61,13 +61,8 @@ send_control(int s, void *control, size_t controllen)
 	struct msghdr msg;
 	struct iovec iov;
 
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = (void *)(uintptr_t)"x";
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = control;
-	msg.msg_controllen = controllen;
+	afx_msg(&msg, &iov, (void *)(uintptr_t)"x", 1, control,
+	    controllen);
 	return (sendmsg(s, &msg, AFX_NOSIGNAL));
 }
 
@@ -1057,11 +1052,7 @@ ATF_TC_BODY(dgram_sendto, tc)
 	s = afx_socket(SOCK_DGRAM);
 	f = afx_make_file("f", "x");
 	memset(&ctl, 0, sizeof(ctl));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = (void *)(uintptr_t)"x";
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	afx_msg(&msg, &iov, (void *)(uintptr_t)"x", 1, NULL, 0);
 	msg.msg_name = &sun;
 	msg.msg_namelen = afx_sun(&sun, "rcv");
 	msg.msg_control = ctl.buf;

@@ -64,11 +64,7 @@ ATF_TC_BODY(trunc_flag, tc)
 
 	afx_pair(SOCK_STREAM, sv);
 	afx_send_str(sv[0], "abcdef", MSG_NOSIGNAL);
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = sizeof(buf);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	afx_msg(&msg, &iov, buf, sizeof(buf), NULL, 0);
 	ATF_REQUIRE(recvmsg(sv[1], &msg, MSG_DONTWAIT) == 2);
 	afx_expect(tc, (msg.msg_flags & MSG_TRUNC) != 0 ? "set" : "clear");
 }
