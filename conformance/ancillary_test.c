@@ -85,16 +85,6 @@ union ctl {
 	unsigned char buf[512];
 };
 
-/* Fill a control buffer with one SCM_RIGHTS message of n descriptors. */
-static size_t
-put_rights(union ctl *ctl, const int *fds, int n)
-{
-
-	ATF_REQUIRE(CMSG_SPACE((size_t)n * sizeof(int)) <= sizeof(ctl->buf));
-	memset(ctl, 0, sizeof(*ctl));
-	return (afx_put_rights(&ctl->hdr, fds, n));
-}
-
 /*
  * Send fd over a fresh stream pair and receive it: the received
  * descriptor, or -1 with *err set when the send failed.
@@ -533,7 +523,8 @@ ATF_TC_BODY(mmsg_rights, tc)
 		sm[i].msg_hdr.msg_iov = &siov[i];
 		sm[i].msg_hdr.msg_iovlen = 1;
 		sm[i].msg_hdr.msg_control = sctl[i].buf;
-		sm[i].msg_hdr.msg_controllen = put_rights(&sctl[i], &f[i], 1);
+		sm[i].msg_hdr.msg_controllen = afx_put_rights(&sctl[i].hdr,
+		    &f[i], 1);
 		memset(&rctl[i], 0, sizeof(rctl[i]));
 		riov[i].iov_base = rbuf[i];
 		riov[i].iov_len = sizeof(rbuf[i]);
