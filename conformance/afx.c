@@ -536,8 +536,7 @@ afx_try_pair_nb(int type, int sv[2])
 	if (socketpair(AF_UNIX, type, 0, sv) == -1)
 		return (-1);
 	for (i = 0; i < 2; i++)
-		ATF_REQUIRE(fcntl(sv[i], F_SETFL,
-		    fcntl(sv[i], F_GETFL) | O_NONBLOCK) == 0);
+		afx_nonblock(sv[i]);
 	return (0);
 }
 
