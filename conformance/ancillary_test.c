@@ -948,7 +948,7 @@ ATF_TC_BODY(connect_storm, tc)
 	before = afx_count_fds();
 	lfd = afx_bound(SOCK_STREAM, "srv");
 	ATF_REQUIRE(listen(lfd, STORM_BACKLOG) == 0);
-	ATF_REQUIRE(fcntl(lfd, F_SETFL, O_NONBLOCK) == 0);
+	afx_nonblock(lfd);
 	afx_pipe(p);
 	for (i = 0; i < STORM_KIDS; i++) {
 		pid[i] = fork();

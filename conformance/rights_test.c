@@ -1048,7 +1048,7 @@ ATF_TC_BODY(dgram_sendto, tc)
 
 	base = afx_count_fds();
 	d = afx_bound(SOCK_DGRAM, "rcv");
-	ATF_REQUIRE(fcntl(d, F_SETFL, O_NONBLOCK) == 0);
+	afx_nonblock(d);
 	s = afx_socket(SOCK_DGRAM);
 	f = afx_make_file("f", "x");
 	memset(&ctl, 0, sizeof(ctl));
